@@ -1,0 +1,37 @@
+# The two commands: `make run` (the embedded default) and `make test` (the whole suite).
+SHELL := /bin/bash
+PY := .venv/bin/python
+
+.PHONY: run test lint format bench clean
+
+.venv/.runtime: requirements.txt .python-version scripts/venv.sh
+	bash scripts/venv.sh requirements.txt
+	touch $@
+
+.venv/.dev: requirements.txt requirements-dev.txt .python-version scripts/venv.sh
+	bash scripts/venv.sh requirements-dev.txt
+	touch .venv/.runtime $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: .venv/.runtime node_modules/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py createcachetable
+	$(PY) manage.py seed_demo
+	bash scripts/run.sh
+
+test: .venv/.dev node_modules/.installed
+	bash scripts/test.sh
+
+lint: .venv/.dev
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: .venv/.dev
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+clean:
+	rm -rf .venv node_modules var staticfiles

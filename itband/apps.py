@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ItbandConfig(AppConfig):
+    name = "itband"
+    verbose_name = "Clinic site"

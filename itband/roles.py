@@ -1,0 +1,50 @@
+"""Staff roles are Django groups; these helpers are the one place that names them."""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+FRONT_DESK = "Front desk"
+CLINICIAN = "Clinician"
+ROLE_NAMES = (FRONT_DESK, CLINICIAN)
+
+
+def has_role(user, role: str) -> bool:
+    """True for an active staff user in the group, and for superusers (the clinic admin)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    # Cache the names on the user object: several checks on one page cost one query.
+    names = getattr(user, "_role_names", None)
+    if names is None:
+        names = set(user.groups.values_list("name", flat=True))
+        user._role_names = names
+    return role in names
+
+
+def is_front_desk(user) -> bool:
+    return has_role(user, FRONT_DESK)
+
+
+def is_clinician(user) -> bool:
+    return has_role(user, CLINICIAN)
+
+
+def role_required(*roles: str) -> Callable:
+    """Anonymous users go to the login page; logged-in users without the role get 403."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not any(has_role(request.user, role) for role in roles):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

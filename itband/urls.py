@@ -1,0 +1,29 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("privacy/", views.page, {"slug": "privacy"}, name="privacy"),
+    path(
+        "cancellation-policy/",
+        views.page,
+        {"slug": "cancellation-policy"},
+        name="cancellation-policy",
+    ),
+    path("pages/<slug:slug>/", views.page, name="page"),
+    path("assessment/", include("assessments.urls")),
+    path("book/", include("booking.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("staff/", views.staff_home, name="staff-home"),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "itband.views.permission_denied"
+handler404 = "itband.views.page_not_found"
+handler500 = "itband.views.server_error"

@@ -1,0 +1,119 @@
+"""Project-level pages: landing, health probes, editable policy pages, staff home, errors."""
+
+import sys
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from .http import database_unavailable_response
+from .middleware import DATABASE_DOWN_ERRORS
+from .models import SitePage
+from .roles import CLINICIAN, FRONT_DESK, has_role
+
+DRIVERS = (
+    (
+        "Hip mobility",
+        "Stiff hips make the muscles around them work in a short range and hand extra "
+        "tension to the IT band.",
+    ),
+    (
+        "Strength balance",
+        "When the TFL at the front of the hip out-works the glutes at the back, it pulls the "
+        "band forward with every stride.",
+    ),
+    (
+        "Pelvic position",
+        "A pelvis tipped forward, with the rib cage not stacked over it, changes how the glutes "
+        "and TFL share the load.",
+    ),
+    (
+        "Movement and running technique",
+        "Collapsing through the hip, crossing the feet over the midline or overstriding puts "
+        "repeated strain on the band.",
+    ),
+)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "itband/home.html", {"drivers": DRIVERS})
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> HttpResponse:
+    """The process is up. Touches neither the database nor the broker."""
+    return JsonResponse({"status": "ok"})
+
+
+def broker_state() -> str:
+    """'ok', 'degraded' (configured but not answering) or 'not configured'."""
+    if not settings.REDIS_URL:
+        return "not configured"
+    import redis
+
+    client = redis.Redis.from_url(
+        settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5
+    )
+    try:
+        client.ping()
+    except redis.RedisError:
+        return "degraded"
+    finally:
+        client.close()
+    return "ok"
+
+
+@require_GET
+@never_cache
+def readyz(request: HttpRequest) -> HttpResponse:
+    """200 when the database answers (a broker outage is reported as degraded); else 503."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DATABASE_DOWN_ERRORS:
+        response = JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+        response["Retry-After"] = "30"
+        return response
+    broker = broker_state()
+    status = "ok" if broker in {"ok", "not configured"} else "degraded"
+    return JsonResponse({"status": status, "database": "ok", "broker": broker})
+
+
+@require_GET
+def page(request: HttpRequest, slug: str) -> HttpResponse:
+    site_page = get_object_or_404(SitePage, slug=slug)
+    paragraphs = [p.strip() for p in site_page.body.split("\n\n") if p.strip()]
+    return render(request, "itband/page.html", {"page": site_page, "paragraphs": paragraphs})
+
+
+@login_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    """Where a staff login lands: the workspace of the user's role."""
+    if has_role(request.user, FRONT_DESK):
+        return redirect("/desk/")
+    if has_role(request.user, CLINICIAN):
+        return redirect("/clinician/")
+    return render(request, "itband/no_role.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500. A database outage anywhere in the stack answers 503, not 500."""
+    if isinstance(sys.exc_info()[1], DATABASE_DOWN_ERRORS):
+        return database_unavailable_response()
+    return HttpResponse(render_to_string("500.html"), status=500)
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)

@@ -1,0 +1,26 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+  // Move focus to the error summary so screen-reader and keyboard users hear it first.
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+  // Prevent a second click on a submit button while the first request is in flight.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset.submitted === "true") { event.preventDefault(); return; }
+    form.dataset.submitted = "true";
+    form.querySelectorAll("button[type=submit]").forEach(function (button) {
+      button.setAttribute("aria-disabled", "true");
+    });
+  });
+  // Buttons that print the page (no inline handlers: CSP forbids them).
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();
+// Coming back with the back button restores the page from cache: let its forms submit again.
+window.addEventListener("pageshow", function () {
+  document.querySelectorAll("form[data-submitted]").forEach(function (form) {
+    delete form.dataset.submitted;
+  });
+});

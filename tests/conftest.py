@@ -1,0 +1,54 @@
+"""Fixtures shared by every layer of the suite."""
+
+import os
+import socket
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+
+from itband.reference_data import create_reference_data
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def reference_data(db):
+    """Roles and policy pages: made by a migration, but flushed by transactional tests."""
+    create_reference_data(apps)
+
+
+@pytest.fixture
+def on_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+@pytest.fixture
+def requires_postgres(on_postgres):
+    if not on_postgres:
+        pytest.skip("needs PostgreSQL (make test provides it)")
+
+
+@pytest.fixture
+def requires_redis():
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("needs Redis (make test provides it)")
+    return os.environ["REDIS_URL"]
+
+
+@pytest.fixture
+def front_desk_user(reference_data):
+    from tests.factories import StaffFactory
+
+    return StaffFactory(username="desk1", roles=["Front desk"])
+
+
+@pytest.fixture
+def clinician_user(reference_data):
+    from tests.factories import StaffFactory
+
+    return StaffFactory(username="clin1", roles=["Clinician"])
