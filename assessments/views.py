@@ -1,5 +1,232 @@
-from django.shortcuts import render
+"""The runner's self-assessment: consent, one generic step view, review, result.
+
+Every page after consent is reached by the draft's unguessable token, sends no-store and
+no-referrer headers, and never shows another runner's data.
+"""
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from itband.http import private_page
+from itband.ratelimit import rate_limited
+
+from . import flow
+from .forms import ConsentForm, ContactForm, EmailLinkForm, StepForm
+from .models import Submission
+from .presenters import answer_sections, result_context
+from .questionnaire import CURRENT
+from .services import (
+    AssessmentError,
+    Contact,
+    NotComplete,
+    questionnaire_of,
+    submission_email_link,
+    submission_save_step,
+    submission_start,
+    submission_submit,
+)
 
 
-def start(request):
-    return render(request, "assessments/start.html")
+def posted(request: HttpRequest):
+    """Form data for a POST (even an empty one), None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
+def get_submission(token: str) -> Submission:
+    """The submission behind a token, or a friendly 404 (expired drafts are deleted)."""
+    submission = Submission.objects.filter(token=token).first()
+    if submission is None:
+        raise Http404("unknown or expired link")
+    return submission
+
+
+@require_http_methods(["GET", "POST"])
+@rate_limited("assessment-start")
+def start(request: HttpRequest) -> HttpResponse:
+    form = ConsentForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        submission = submission_start(email=form.cleaned_data["email"])
+        if form.cleaned_data["email"]:
+            submission_email_link(submission=submission, email=form.cleaned_data["email"])
+        return redirect("assessments:step", submission.token, CURRENT.steps[0].slug)
+    return render(
+        request,
+        "assessments/start.html",
+        {"form": form, "questionnaire": CURRENT, "step_count": len(CURRENT.steps)},
+    )
+
+
+@private_page
+def resume(request: HttpRequest, token: str) -> HttpResponse:
+    """The resume link: wherever the runner got to."""
+    submission = get_submission(token)
+    if submission.is_submitted:
+        return redirect("assessments:result", token)
+    questionnaire = questionnaire_of(submission)
+    slug = flow.first_incomplete_step(questionnaire, submission.answers, submission.progress)
+    if slug is None:
+        return redirect("assessments:review", token)
+    return redirect("assessments:step", token, slug)
+
+
+def progress_context(questionnaire, submission, current: str) -> dict:
+    steps = []
+    for index, step in enumerate(questionnaire.steps):
+        steps.append(
+            {
+                "slug": step.slug,
+                "title": step.title,
+                "number": index + 1,
+                "current": step.slug == current,
+                "done": flow.is_step_complete(
+                    questionnaire, submission.answers, submission.progress, step.slug
+                ),
+            }
+        )
+    position = next((s["number"] for s in steps if s["current"]), len(steps) + 1)
+    return {"progress_steps": steps, "progress_position": position, "progress_total": len(steps)}
+
+
+@private_page
+@require_http_methods(["GET", "POST"])
+def step(request: HttpRequest, token: str, slug: str) -> HttpResponse:
+    submission = get_submission(token)
+    if submission.is_submitted:
+        return redirect("assessments:result", token)
+    questionnaire = questionnaire_of(submission)
+    try:
+        current = questionnaire.step(slug)
+    except KeyError:
+        raise Http404("no such step") from None
+    if not flow.can_open(questionnaire, submission.answers, submission.progress, slug):
+        messages.info(request, "Please finish this step first.")
+        return redirect("assessments:resume", token)
+
+    returning_to_review = request.GET.get("return") == "review"
+    form = StepForm(
+        posted(request), questionnaire=questionnaire, step=current, stored=submission.answers
+    )
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        if action in {"back", "save"}:
+            form.is_valid()  # keep what is valid; nothing is required to go back or pause
+            submission_save_step(
+                submission=submission,
+                step_slug=slug,
+                step_answers=form.partial_answers(),
+                complete=slug in submission.progress and not form.errors,
+            )
+            if action == "save":
+                return redirect("assessments:saved", token)
+            previous = questionnaire.previous_step(slug)
+            if previous is None:
+                return redirect("assessments:start")
+            return redirect("assessments:step", token, previous.slug)
+        if form.is_valid():
+            submission = submission_save_step(
+                submission=submission,
+                step_slug=slug,
+                step_answers=form.step_answers(),
+                complete=True,
+            )
+            following = questionnaire.next_step(slug)
+            if returning_to_review or following is None:
+                return redirect("assessments:resume", token)
+            return redirect("assessments:step", token, following.slug)
+
+    context = {
+        "submission": submission,
+        "questionnaire": questionnaire,
+        "step": current,
+        "form": form,
+        "rows": form.rows(),
+        "is_first": questionnaire.step_index(slug) == 0,
+        "returning_to_review": returning_to_review,
+        **progress_context(questionnaire, submission, slug),
+    }
+    status = 400 if form.errors else 200
+    return render(request, "assessments/step.html", context, status=status)
+
+
+@private_page
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, token: str) -> HttpResponse:
+    submission = get_submission(token)
+    if submission.is_submitted:
+        return redirect("assessments:result", token)
+    questionnaire = questionnaire_of(submission)
+    if not flow.can_open(questionnaire, submission.answers, submission.progress, flow.REVIEW):
+        return redirect("assessments:resume", token)
+    initial = {"email": submission.email}
+    form = ContactForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = submission_submit(
+                submission=submission, contact=Contact(**form.cleaned_data)
+            )
+        except NotComplete:
+            return redirect("assessments:resume", token)
+        return redirect("assessments:result", token)
+    context = {
+        "submission": submission,
+        "sections": answer_sections(questionnaire, submission.answers),
+        "form": form,
+        **progress_context(questionnaire, submission, flow.REVIEW),
+    }
+    return render(request, "assessments/review.html", context, status=400 if form.errors else 200)
+
+
+@private_page
+@require_http_methods(["GET", "POST"])
+@rate_limited("assessment-email")
+def saved(request: HttpRequest, token: str) -> HttpResponse:
+    """Save and resume: the link to come back, and an offer to email it."""
+    submission = get_submission(token)
+    form = EmailLinkForm(posted(request), initial={"email": submission.email})
+    if request.method == "POST" and form.is_valid():
+        submission_email_link(submission=submission, email=form.cleaned_data["email"])
+        messages.success(request, "We have emailed you the link.")
+        return redirect("assessments:saved", token)
+    resume_url = request.build_absolute_uri(reverse("assessments:resume", args=[token]))
+    return render(
+        request,
+        "assessments/saved.html",
+        {"submission": submission, "form": form, "resume_url": resume_url},
+        status=400 if form.errors else 200,
+    )
+
+
+@private_page
+def result(request: HttpRequest, token: str) -> HttpResponse:
+    submission = get_submission(token)
+    if not submission.is_submitted:
+        return redirect("assessments:resume", token)
+    context = {
+        "submission": submission,
+        "email_form": EmailLinkForm(initial={"email": submission.email}),
+        **result_context(submission),
+    }
+    return render(request, "assessments/result.html", context)
+
+
+@private_page
+@require_POST
+@rate_limited("assessment-email")
+def email_result(request: HttpRequest, token: str) -> HttpResponse:
+    submission = get_submission(token)
+    if not submission.is_submitted:
+        return redirect("assessments:resume", token)
+    form = EmailLinkForm(request.POST)
+    if form.is_valid():
+        try:
+            submission_email_link(submission=submission, email=form.cleaned_data["email"])
+        except AssessmentError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "We have emailed you the link to this page.")
+        return redirect("assessments:result", token)
+    context = {"submission": submission, "email_form": form, **result_context(submission)}
+    return render(request, "assessments/result.html", context, status=400)

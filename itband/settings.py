@@ -80,7 +80,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "itband.csrf.NoReferrerAwareCsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -214,6 +214,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_COOKIE_HTTPONLY = True
+# An expired or missing CSRF token (an old tab, the back button) gets a friendly page.
+CSRF_FAILURE_VIEW = "itband.views.csrf_failure"
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -277,6 +279,8 @@ CELERY_TIMEZONE = "UTC"
 PERIODIC_RELAY_SECONDS = env_int("PERIODIC_RELAY_SECONDS", 10)
 CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "itband.tasks.relay_outbox", "schedule": PERIODIC_RELAY_SECONDS},
+    "appointment-reminders": {"task": "booking.tasks.send_due_reminders", "schedule": 60},
+    "draft-clean-up": {"task": "assessments.tasks.purge_expired_drafts", "schedule": 3600},
 }
 
 # --- Logging: never request bodies, answers or contact details ------------------------------
@@ -297,6 +301,8 @@ DEMO_PASSWORD = "runner-demo-2026"  # noqa: S105 - printed by `make run`; seed_d
 # Periodic services, by dotted path: run by `manage.py run_background` in the embedded default.
 PERIODIC_JOBS = {
     "outbox-relay": "itband.outbox.outbox_relay",
+    "appointment-reminders": "booking.services.reminders_send_due",
+    "draft-clean-up": "assessments.services.drafts_purge_expired",
 }
 # Behind a reverse proxy that sets X-Forwarded-For, rate limits key on its first hop.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
@@ -308,3 +314,19 @@ if APP_ENV == "test":
 # Outside production whitenoise serves straight from the finders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+
+# --- Assessments ----------------------------------------------------------------------------
+DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", 30)
+
+# --- Booking --------------------------------------------------------------------------------
+BOOKING_MIN_NOTICE_HOURS = env_int("BOOKING_MIN_NOTICE_HOURS", 12)
+BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 60)
+BOOKING_SLOT_STEP_MINUTES = env_int("BOOKING_SLOT_STEP_MINUTES", 15)
+# Inside these windows before the visit the manage page says "call the clinic".
+BOOKING_CANCEL_CUTOFF_HOURS = env_int("BOOKING_CANCEL_CUTOFF_HOURS", 24)
+BOOKING_RESCHEDULE_CUTOFF_HOURS = env_int("BOOKING_RESCHEDULE_CUTOFF_HOURS", 12)
+BOOKING_REMINDER_HOURS_BEFORE = env_int("BOOKING_REMINDER_HOURS_BEFORE", 24)
+
+# --- Rate limits for public forms (per client IP; raised for load tests) -------------------
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
+RATE_LIMIT_PER_HOUR = env_int("RATE_LIMIT_PER_HOUR", 60)

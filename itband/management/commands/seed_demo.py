@@ -83,4 +83,9 @@ class Command(BaseCommand):
             user.groups.set(Group.objects.filter(name__in=groups))
 
     def seed_more(self) -> None:
-        """Hook for the domain apps' demo data (clinicians, schedules, intakes)."""
+        """The domain apps' demo data, built with their own services."""
+        from assessments.demo import seed_assessment_demo
+        from booking.demo import seed_booking_demo
+
+        seed_assessment_demo()
+        seed_booking_demo()

@@ -1,0 +1,42 @@
+"""Which step a runner may open, and where "resume" takes them. Pure: no Django.
+
+A step counts as complete when the runner has moved past it (its slug is in ``completed``) and
+none of its visible required questions is unanswered. Changing an earlier answer can show a new
+required question, which makes that step incomplete again, so rules are re-checked each time.
+"""
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .questionnaire import Questionnaire
+
+REVIEW = "review"
+
+
+def is_step_complete(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], completed: Iterable[str], slug: str
+) -> bool:
+    return slug in set(completed) and not questionnaire.missing_required(slug, answers)
+
+
+def first_incomplete_step(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], completed: Iterable[str]
+) -> str | None:
+    """The first step still to do, or ``None`` when every step is complete."""
+    done = set(completed)
+    for step in questionnaire.steps:
+        if not is_step_complete(questionnaire, answers, done, step.slug):
+            return step.slug
+    return None
+
+
+def can_open(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], completed: Iterable[str], slug: str
+) -> bool:
+    """A step (or the review) opens only when every step before it is complete."""
+    first_open = first_incomplete_step(questionnaire, answers, completed)
+    if first_open is None:
+        return True
+    if slug == REVIEW:
+        return False
+    return questionnaire.step_index(slug) <= questionnaire.step_index(first_open)

@@ -1,0 +1,216 @@
+"""Forms built from the questionnaire data: one generic form for every step."""
+
+import json
+from datetime import date
+
+from django import forms
+
+from .questionnaire import (
+    KIND_INTEGER,
+    KIND_MULTIPLE,
+    KIND_SINGLE,
+    Question,
+    Questionnaire,
+    Step,
+)
+
+REQUIRED_MESSAGE = {
+    KIND_SINGLE: "Please choose an answer.",
+    KIND_MULTIPLE: "Please choose at least one answer.",
+    KIND_INTEGER: "Please enter a number.",
+}
+
+
+class ConsentForm(forms.Form):
+    consent = forms.BooleanField(
+        label="I understand this is a self-check, not a diagnosis, and I agree that the clinic "
+        "stores my answers to prepare my evaluation.",
+        error_messages={"required": "Please tick the box to continue."},
+    )
+    email = forms.EmailField(
+        label="Email (optional)",
+        required=False,
+        help_text="We will send you a link to come back to your answers. Nothing else.",
+    )
+
+
+def field_for(question: Question) -> forms.Field:
+    """Every field is optional to Django: whether it must be answered depends on the other
+    answers, which ``StepForm.clean`` decides with the questionnaire's rules."""
+    common = {"label": question.text, "required": False, "help_text": question.help_text}
+    choices = [(option.value, option.label) for option in question.options]
+    if question.kind == KIND_SINGLE:
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    if question.kind == KIND_MULTIPLE:
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, **common
+        )
+    if question.kind == KIND_INTEGER:
+        return forms.IntegerField(
+            min_value=question.min_value,
+            max_value=question.max_value,
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            error_messages={
+                "invalid": "Please enter a whole number.",
+                "min_value": "Please enter a number from %(limit_value)s upwards.",
+                "max_value": "Please enter a number up to %(limit_value)s.",
+            },
+            **common,
+        )
+    return forms.CharField(
+        max_length=question.max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        **common,
+    )
+
+
+class StepForm(forms.Form):
+    """One questionnaire step. ``stored`` are the draft's answers (from every step)."""
+
+    def __init__(self, *args, questionnaire: Questionnaire, step: Step, stored: dict, **kwargs):
+        self.questionnaire = questionnaire
+        self.step = step
+        self.stored = stored
+        initial = {q.link_id: stored.get(q.link_id) for q in step.questions}
+        super().__init__(*args, initial=initial, **kwargs)
+        # Questions switched off by answers on earlier steps are not asked at all.
+        self.questions = [q for q in step.questions if self._enabled_by_other_steps(q)]
+        for question in self.questions:
+            self.fields[question.link_id] = field_for(question)
+
+    def _enabled_by_other_steps(self, question: Question) -> bool:
+        own = {q.link_id for q in self.step.questions}
+        if any(c.question in own for c in question.enable_when):
+            return True  # decided by this step's answers: in the browser and in clean()
+        return self.questionnaire.is_enabled(question, self.stored)
+
+    def step_answers(self) -> dict:
+        """The valid answers given on this step (call after ``is_valid``)."""
+        answers = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(question.link_id)
+            if value in (None, "", []):
+                continue
+            answers[question.link_id] = value
+        return answers
+
+    def clean(self):
+        cleaned = super().clean()
+        merged = {**self.stored, **self.step_answers()}
+        for question in self.questions:
+            if question.link_id in self.errors:
+                continue
+            if not self.questionnaire.is_enabled(question, merged):
+                continue
+            value = merged.get(question.link_id)
+            message = question.answer_error(value)
+            if message:
+                self.add_error(question.link_id, message)
+        for link_id in self.questionnaire.missing_required(self.step, merged):
+            if link_id in self.fields and link_id not in self.errors:
+                question = self.questionnaire.question(link_id)
+                self.add_error(link_id, REQUIRED_MESSAGE.get(question.kind, "Please answer."))
+        return cleaned
+
+    def partial_answers(self) -> dict:
+        """The answers that are valid on their own, for "back" and "save for later"."""
+        answers = {}
+        for question in self.questions:
+            if question.link_id in self.errors:
+                continue
+            value = self.cleaned_data.get(question.link_id)
+            if value not in (None, "", []):
+                answers[question.link_id] = value
+        return answers
+
+    def rows(self) -> list[dict]:
+        """What the template needs per question: the field, the data and the show rule."""
+        own = {q.link_id for q in self.step.questions}
+        rows = []
+        for question in self.questions:
+            local = [c for c in question.enable_when if c.question in own]
+            rows.append(
+                {
+                    "question": question,
+                    "field": self[question.link_id],
+                    "show_rule": json.dumps(
+                        {
+                            "behavior": question.enable_behavior,
+                            "conditions": [
+                                {"q": c.question, "op": c.operator, "values": list(c.values)}
+                                for c in local
+                            ],
+                        }
+                    )
+                    if local
+                    else "",
+                    "show_hint": self._hint(local) if local else "",
+                }
+            )
+        return rows
+
+    def _hint(self, conditions) -> str:
+        """Plain words for a same-step rule, shown when JavaScript is off."""
+        parts = []
+        for condition in conditions:
+            source = self.questionnaire.question(condition.question)
+            labels = [option.label for option in source.options if option.value in condition.values]
+            if condition.operator == "in" and labels:
+                parts.append(f"you answered “{' or '.join(labels)}” above")
+            elif condition.operator == "not_in" and labels:
+                parts.append(f"you did not answer “{' or '.join(labels)}” above")
+            else:
+                parts.append("it applies to your answer above")
+        joiner = " and " if len(parts) > 1 else ""
+        return "Answer only if " + joiner.join(parts) + "."
+
+
+class ContactForm(forms.Form):
+    """Optional contact details, given at the review step to pre-fill the booking."""
+
+    first_name = forms.CharField(label="First name", max_length=100, required=False)
+    last_name = forms.CharField(label="Last name", max_length=100, required=False)
+    email = forms.EmailField(
+        label="Email",
+        required=False,
+        help_text="We will email you the link to your result (not the result itself).",
+    )
+    phone = forms.CharField(
+        label="Phone",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    date_of_birth = forms.DateField(
+        label="Date of birth",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Please enter a date like 1990-04-21."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["date_of_birth"].widget.attrs["autocomplete"] = "bday"
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        digits = [c for c in phone if c.isdigit()]
+        if phone and not 7 <= len(digits) <= 15:
+            raise forms.ValidationError("Please enter a phone number with 7 to 15 digits.")
+        return phone
+
+    def clean_date_of_birth(self):
+        born = self.cleaned_data["date_of_birth"]
+        if born and not date(1900, 1, 1) <= born <= date.today():
+            raise forms.ValidationError("Please enter your real date of birth.")
+        return born
+
+
+class EmailLinkForm(forms.Form):
+    email = forms.EmailField(
+        label="Your email",
+        error_messages={"required": "Please enter your email address."},
+    )

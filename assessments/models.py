@@ -1,0 +1,126 @@
+"""A runner's self-assessment: a draft while they answer, a submission once scored."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+
+def new_token() -> str:
+    """256 bits from the OS: the only key to a runner's answers."""
+    return secrets.token_urlsafe(32)
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def drafts(self):
+        return self.filter(status=Submission.Status.DRAFT)
+
+    def submitted(self):
+        return self.filter(status=Submission.Status.SUBMITTED)
+
+    def expired_drafts(self, now=None):
+        now = now or timezone.now()
+        cutoff = now - timedelta(days=settings.DRAFT_RETENTION_DAYS)
+        return self.drafts().filter(updated_at__lt=cutoff)
+
+    def awaiting_review(self):
+        return self.submitted().filter(reviewed_at__isnull=True, closed_at__isnull=True)
+
+
+class Submission(models.Model):
+    """One runner's answers to one questionnaire version.
+
+    A draft keeps answers as they are given (behind ``token``); ``submission_submit`` scores
+    it once and stores the result as it was computed, so later versions never rescore it.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    class Flag(models.TextChoices):
+        NONE = "", "None"
+        SOFT = "soft", "Soft"
+        URGENT = "urgent", "Urgent"
+        EMERGENCY = "emergency", "Emergency"
+
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    questionnaire_version = models.CharField(max_length=20)
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    answers = models.JSONField(default=dict, blank=True)
+    # Slugs of the steps the runner has moved past (see assessments.flow).
+    progress = models.JSONField(default=list, blank=True)
+    consented_at = models.DateTimeField()
+
+    # Contact details: optional, given to be emailed a link and to pre-fill the booking.
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+
+    # Stored at submit time (Result.as_dict()); the columns below are copies for queries.
+    result = models.JSONField(null=True, blank=True)
+    primary_driver = models.CharField(max_length=30, blank=True)
+    highest_flag = models.CharField(max_length=10, choices=Flag, blank=True, default="")
+    itb_likelihood = models.CharField(max_length=12, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    # Clinician review.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reviewed_submissions",
+    )
+    contacted_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(
+        null=True, blank=True, help_text="Closed without a visit (e.g. sent to urgent care)."
+    )
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="submission_status_idx"),
+            models.Index(fields=["email"], name="submission_email_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(submitted_at__isnull=False),
+                name="submission_submitted_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Intake {self.pk} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        if self.status == self.Status.SUBMITTED:
+            return reverse("assessments:result", args=[self.token])
+        return reverse("assessments:resume", args=[self.token])
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def booking_allowed(self) -> bool:
+        return bool(self.result) and self.result.get("booking_allowed", False)
+
+    @property
+    def recommended_appointment(self) -> str | None:
+        return (self.result or {}).get("recommended_appointment")

@@ -1,0 +1,771 @@
+"""Scoring rubric v1 (SCORING.md) as one pure function: ``score(questionnaire, answers)``.
+
+No Django and no I/O, on purpose: the result is computed once at submit time and stored with the
+submission (``Result.as_dict``), so it must be deterministic, exhaustively testable and
+re-readable for ever (``Result.from_dict``).
+
+Per-option points live in the questionnaire data (FHIR item weights); what cannot be an option
+(side-plank seconds, the difference between sides, cadence) is computed here with the named
+thresholds below. Home self-tests have limited validity, so no single answer decides a result and
+the wording never claims a diagnosis.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from assessments.questionnaire.model import Question, Questionnaire
+
+# -- drivers -----------------------------------------------------------------------------------
+
+DRIVERS = ("hip_mobility", "strength_balance", "pelvic_position", "movement_technique")
+CONTRIBUTING = "training_load"
+FACTORS = (*DRIVERS, CONTRIBUTING)
+
+DRIVER_LABELS: Mapping[str, str] = {
+    "hip_mobility": "Hip mobility",
+    "strength_balance": "Strength balance",
+    "pelvic_position": "Pelvic position",
+    "movement_technique": "Movement and running technique",
+    "training_load": "Training load",
+}
+
+# Six points is a strong picture for any driver, so drivers with more questions are not favoured.
+MAX_DRIVER_POINTS = 6
+SCORE_SCALE = 100
+CLEAR_DRIVER_MIN_SCORE = 40
+CO_PRIMARY_MAX_GAP = 10
+TRAINING_TRIGGER_MIN_SCORE = 40
+WELL_JUDGED_MIN_CONFIDENCE = 0.5
+
+# -- computed items: thresholds that are numbers, not options -----------------------------------
+
+SIDE_PLANK_QUESTION = "side_plank"
+SIDE_PLANK_HELD = "held"
+SIDE_PLANK_LEFT_QUESTION = "side_plank_left"
+SIDE_PLANK_RIGHT_QUESTION = "side_plank_right"
+# (minimum seconds on the weaker side, points): the first band reached applies.
+SIDE_PLANK_BANDS = ((60, 0), (45, 1), (30, 2))
+SIDE_PLANK_BELOW_BANDS_POINTS = 3
+SIDE_PLANK_DIFFERENCE_SECONDS = 10
+SIDE_PLANK_DIFFERENCE_POINTS = 1
+
+CADENCE_KNOWN_QUESTION = "cadence_known"
+CADENCE_KNOWN = "yes"
+CADENCE_QUESTION = "cadence"
+# (minimum steps per minute, points): the first band reached applies.
+CADENCE_BANDS = ((170, 0), (160, 1))
+CADENCE_BELOW_BANDS_POINTS = 2
+
+# Questions scored by code above; each counts as one item of its driver.
+COMPUTED_ITEMS: Mapping[str, str] = {
+    SIDE_PLANK_QUESTION: "strength_balance",
+    CADENCE_KNOWN_QUESTION: "movement_technique",
+}
+
+# -- ITB-pattern likelihood ---------------------------------------------------------------------
+
+LIKELIHOOD_CONSISTENT = "consistent"
+LIKELIHOOD_POSSIBLE = "possible"
+LIKELIHOOD_UNLIKELY = "unlikely"
+LIKELIHOODS = (LIKELIHOOD_CONSISTENT, LIKELIHOOD_POSSIBLE, LIKELIHOOD_UNLIKELY)
+
+PAIN_LOCATION_QUESTION = "pain_location"
+PAIN_ONSET_QUESTION = "pain_onset"
+PAIN_DOWNHILL_QUESTION = "pain_downhill"
+OUTSIDE_KNEE = "outside_knee"
+LATERAL_LOCATIONS = frozenset({OUTSIDE_KNEE, "outer_thigh_hip"})
+OTHER_KNEE_LOCATIONS = frozenset({"front_knee", "inside_knee", "back_knee"})
+ONSET_PREDICTABLE = "into_run"
+ONSET_UNRELATED = "unrelated"
+WORSE_DOWNHILL = "yes"
+
+# -- safety flags -------------------------------------------------------------------------------
+
+LEVEL_EMERGENCY = "emergency"
+LEVEL_URGENT = "urgent"
+LEVEL_SOFT = "soft"
+FLAG_LEVELS = (LEVEL_EMERGENCY, LEVEL_URGENT, LEVEL_SOFT)
+BOOKING_BLOCKING_LEVELS = frozenset({LEVEL_EMERGENCY, LEVEL_URGENT})
+
+# Multiple-choice questions whose options are flag codes ("None of these" is not a code).
+FLAG_QUESTIONS = ("safety_emergency", "injury_signs", "safety_urgent", "safety_soft")
+BONE_STRESS_QUESTION = "bone_stress"
+NONE_OF_THESE = "none"
+AGE_QUESTION = "age_band"
+AGE_UNDER_18 = "under_18"
+AGE_OTTAWA = "55_plus"
+INJURY_QUESTION = "injury"
+INJURED = "yes"
+
+APPOINTMENT_GAIT = "initial-evaluation-gait"
+APPOINTMENT_STANDARD = "initial-evaluation"
+
+RESULT_SCHEMA = 1
+
+_ED_NOW = "Go to the nearest emergency department now. Don't wait for a physical therapy visit."
+_URGENT_TODAY = (
+    "See a doctor or an urgent care center today; don't run until you've been checked. If you "
+    "are not sure where to go, call the clinic."
+)
+_SOFT_REVIEW = (
+    "You can book. A clinician will review your answers before your visit; please also tell "
+    "your doctor about this."
+)
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    """What a flag code means for the runner: its level, title and where to go."""
+
+    level: str
+    title: str
+    advice: str
+
+
+# Ordered by level, then by how the runner meets them on the safety page.
+FLAG_RULES: Mapping[str, FlagRule] = {
+    "calf_clot": FlagRule(
+        LEVEL_EMERGENCY,
+        "Possible blood clot in the leg",
+        _ED_NOW + " If you also have chest pain or shortness of breath, call 911.",
+    ),
+    "chest_breathless": FlagRule(
+        LEVEL_EMERGENCY, "Chest pain or shortness of breath", "Call 911 now."
+    ),
+    "joint_infection": FlagRule(LEVEL_EMERGENCY, "Possible joint infection", _ED_NOW),
+    "cold_foot": FlagRule(LEVEL_EMERGENCY, "Possible problem with blood flow to the foot", _ED_NOW),
+    "saddle_numbness": FlagRule(
+        LEVEL_EMERGENCY, "Possible pressure on the nerves at the base of the spine", _ED_NOW
+    ),
+    "cannot_bear_weight": FlagRule(
+        LEVEL_URGENT,
+        "Can't take four steps after an injury",
+        _URGENT_TODAY + " An X-ray may be needed.",
+    ),
+    "cannot_bend_90": FlagRule(
+        LEVEL_URGENT,
+        "Can't bend the knee to 90\u00b0 after an injury",
+        _URGENT_TODAY + " An X-ray may be needed.",
+    ),
+    "ottawa_age": FlagRule(
+        LEVEL_URGENT,
+        "Knee injury at age 55 or older",
+        _URGENT_TODAY + " An X-ray may be needed.",
+    ),
+    "swelling_2h": FlagRule(
+        LEVEL_URGENT,
+        "Swelling within 2 hours of an injury",
+        _URGENT_TODAY + " Fast swelling can mean bleeding inside the joint.",
+    ),
+    "knee_locked": FlagRule(
+        LEVEL_URGENT,
+        "Locked knee",
+        _URGENT_TODAY + " A knee that won't straighten may have cartilage caught in the joint.",
+    ),
+    "new_numbness": FlagRule(
+        LEVEL_URGENT,
+        "New numbness, tingling or weakness in the leg",
+        _URGENT_TODAY + " A nerve may need checking.",
+    ),
+    "night_or_constant_pain": FlagRule(LEVEL_SOFT, "Pain at night or constant pain", _SOFT_REVIEW),
+    "weight_loss": FlagRule(LEVEL_SOFT, "Unexplained weight loss", _SOFT_REVIEW),
+    "cancer_history": FlagRule(LEVEL_SOFT, "History of cancer", _SOFT_REVIEW),
+    "giving_way": FlagRule(LEVEL_SOFT, "Knee giving way", _SOFT_REVIEW),
+    "bone_stress": FlagRule(
+        LEVEL_SOFT,
+        "Possible bone stress injury",
+        "Please stop running until you've been seen: a bone stress injury gets worse with more "
+        "running. " + _SOFT_REVIEW,
+    ),
+    "under_18": FlagRule(
+        LEVEL_SOFT,
+        "Under 18",
+        "You can book with a parent or guardian, who gives their name, contact details and "
+        "consent when you book. A clinician will review your answers before the visit.",
+    ),
+}
+
+
+# -- reasons ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReasonText:
+    """One finding in plain words: ``itb`` when the IT band pattern fits, ``general`` if not."""
+
+    itb: str
+    general: str
+
+
+def _both(finding: str, itb_link: str, general_link: str) -> ReasonText:
+    return ReasonText(f"{finding} {itb_link}", f"{finding} {general_link}")
+
+
+# Keyed by (linkId, option value, driver).
+OPTION_REASONS: Mapping[tuple[str, str, str], ReasonText] = {
+    ("distance_change", "up_over_30", "training_load"): _both(
+        "Your weekly distance went up by more than 30% in the last 4 weeks.",
+        "A sudden jump in running is the most common trigger of IT band pain: the muscles "
+        "around the band need time to adapt.",
+        "A sudden jump in running is a common trigger of knee and hip pain: muscles, tendons "
+        "and bones need time to adapt.",
+    ),
+    ("distance_change", "up_10_to_30", "training_load"): _both(
+        "Your weekly distance went up by 10 to 30% in the last 4 weeks.",
+        "That adds load the muscles around the IT band have to adapt to.",
+        "That adds load your knees and hips have to adapt to.",
+    ),
+    ("terrain", "more_downhill", "training_load"): _both(
+        "You have been running more downhill.",
+        "Downhill running keeps the knee in the slightly bent position where the IT band is "
+        "most easily irritated.",
+        "Downhill running loads the front of the thigh and the knee more than flat running.",
+    ),
+    ("terrain", "camber_or_track", "training_load"): _both(
+        "You often run on a road sloping to one side, or around a track in one direction.",
+        "That tilts the pelvis the same way on every stride and loads one IT band more.",
+        "That tilts the pelvis the same way on every stride and loads one leg more.",
+    ),
+    ("shoes_mileage", "over_500_mi", "training_load"): _both(
+        "Your shoes have more than about 500 miles (800 km) on them.",
+        "Worn shoes absorb less shock, so more load reaches the hip muscles and the IT band.",
+        "Worn shoes absorb less shock, so more load reaches your knees and hips.",
+    ),
+    ("thomas_test", "thigh_lifts", "hip_mobility"): _both(
+        "In the Thomas test your thigh lifted off the bed, a sign of tight muscles at the front "
+        "of the hip.",
+        "A stiff front of the hip makes the TFL work harder and pull on the IT band on every "
+        "stride.",
+        "A stiff front of the hip changes how the hip and knee share the load on every stride.",
+    ),
+    ("thomas_test", "thigh_drifts_out", "hip_mobility"): _both(
+        "In the Thomas test your thigh drifted outward.",
+        "That is a sign that the TFL, the muscle at the top of the IT band, is tight and keeps "
+        "the band under tension.",
+        "That is a sign of tight muscles at the side of the hip, which changes how the knee is "
+        "loaded.",
+    ),
+    ("thomas_test", "knee_straightens", "hip_mobility"): _both(
+        "In the Thomas test your knee straightened, a sign of a tight front-of-thigh muscle.",
+        "Runners who lean on their quads tend to load the outside of the knee and the IT band "
+        "more.",
+        "A tight front of the thigh adds pressure at the front of the knee.",
+    ),
+    ("hip_rotation", "less_painful_side", "hip_mobility"): _both(
+        "Your painful hip turns clearly less than the other one.",
+        "When the hip joint doesn't move well, the muscles around it, including the TFL, make "
+        "up for it and add tension to the IT band.",
+        "When the hip joint doesn't move well, the knee has to take more of the load.",
+    ),
+    ("deep_squat", "heels_or_pinch", "hip_mobility"): _both(
+        "In the deep squat your heels lifted or the front of your hip pinched before parallel.",
+        "Stiff hips or ankles push the work onto the muscles that pull on the IT band.",
+        "Stiff hips or ankles make the knee work harder.",
+    ),
+    ("sitting_hours", "6_or_more", "hip_mobility"): _both(
+        "You sit for 6 hours or more on most days.",
+        "Long sitting keeps the front of the hip shortened, which stiffens the hip and adds "
+        "tension to the TFL and IT band.",
+        "Long sitting keeps the front of the hip shortened, which can stiffen the hip.",
+    ),
+    ("side_plank", "could_not_hold", "strength_balance"): _both(
+        "You couldn't hold a side plank.",
+        "When the side-hip muscles tire quickly, the TFL takes over and pulls on the IT band.",
+        "Weak side-hip muscles let the hip and knee drift out of line as you tire on a run.",
+    ),
+    ("single_leg_stance", "opposite_hip_drops", "strength_balance"): _both(
+        "Standing on the painful leg, your opposite hip dropped.",
+        "Your gluteus medius isn't holding the pelvis level, so the TFL and IT band do more of "
+        "the work on every stride.",
+        "The side-hip muscles aren't holding the pelvis level, which loads the knee and hip "
+        "unevenly on every stride.",
+    ),
+    ("side_lying_leg_raise", "tfl_takes_over", "strength_balance"): _both(
+        "In the side-lying leg raise the front of your hip cramped or your leg drifted forward.",
+        "That means the TFL is doing the glutes' job and pulling the IT band forward.",
+        "That means a muscle at the front of the hip is doing the glutes' job.",
+    ),
+    ("strength_training", "never", "strength_balance"): _both(
+        "You rarely do strength training.",
+        "Strong glutes balance the TFL and steady the pelvis, which protects the IT band.",
+        "Strong hip and thigh muscles protect the knees and hips from running load.",
+    ),
+    ("strength_training", "once_a_week", "strength_balance"): _both(
+        "You do strength training about once a week.",
+        "Twice a week builds the glute strength that protects the IT band faster.",
+        "Twice a week builds the hip strength that protects the knees faster.",
+    ),
+    ("single_leg_squat", "hip_drops", "strength_balance"): _both(
+        "In the single-leg squat your opposite hip dropped.",
+        "The side-hip muscles can't hold the pelvis level under load, which leaves the TFL to "
+        "pull on the IT band.",
+        "The side-hip muscles can't hold the pelvis level under load.",
+    ),
+    ("single_leg_squat", "knee_dives_in", "movement_technique"): _both(
+        "In the single-leg squat your knee dived inward.",
+        "Collapsing through the hip and knee twists the leg and strains the IT band, and it "
+        "tends to happen on every stride.",
+        "Collapsing through the hip and knee twists the leg and strains the knee.",
+    ),
+    ("single_leg_squat", "hip_drops", "movement_technique"): _both(
+        "In the single-leg squat your opposite hip dropped.",
+        "Collapsing through the hips puts extra strain on the IT band on every stride.",
+        "Collapsing through the hips puts extra strain on the knee and hip on every stride.",
+    ),
+    ("single_leg_squat", "trunk_leans", "movement_technique"): _both(
+        "In the single-leg squat your body leaned to the side.",
+        "That is a way of making up for tired hip muscles that shifts load onto the outside of "
+        "the leg and the IT band.",
+        "That is a way of making up for tired hip muscles that shifts load onto the knee.",
+    ),
+    ("crossover", "yes_video", "movement_technique"): _both(
+        "On video, your feet land close to or across the midline.",
+        "This narrow step angles the thigh inward and pulls the IT band tight over the outside "
+        "of the knee.",
+        "This narrow step angles the thigh inward and adds load on the knee and hip.",
+    ),
+    ("crossover", "yes_told", "movement_technique"): _both(
+        "You've been told your feet land close to or across the midline.",
+        "This narrow step angles the thigh inward and pulls the IT band tight over the outside "
+        "of the knee.",
+        "This narrow step angles the thigh inward and adds load on the knee and hip.",
+    ),
+    ("overstriding", "yes_video", "movement_technique"): _both(
+        "On video, you overstride or land heavily on your heel.",
+        "Landing with the foot far ahead of the body raises the braking force that the hip "
+        "muscles and IT band have to absorb.",
+        "Landing with the foot far ahead of the body raises the braking force on the knee.",
+    ),
+    ("overstriding", "yes_told", "movement_technique"): _both(
+        "You've been told you overstride or land heavily on your heel.",
+        "Landing with the foot far ahead of the body raises the braking force that the hip "
+        "muscles and IT band have to absorb.",
+        "Landing with the foot far ahead of the body raises the braking force on the knee.",
+    ),
+    ("standing_posture", "tips_forward", "pelvic_position"): _both(
+        "Standing, your belt line tips forward with a large arch in the low back.",
+        "A pelvis tipped forward changes how the glutes and TFL work and can add tension on "
+        "the IT band.",
+        "A pelvis tipped forward changes how the hip muscles share the load.",
+    ),
+    ("wall_test", "more_than_flat_hand", "pelvic_position"): _both(
+        "In the wall test more than a flat hand fit behind your low back.",
+        "That is another sign of a pelvis tipped forward, which can add IT band tension.",
+        "That is another sign of a pelvis tipped forward, which changes how the hips carry load.",
+    ),
+    ("rib_flare", "yes", "pelvic_position"): _both(
+        "Your lower ribs flare forward, so the rib cage isn't stacked over the pelvis.",
+        "That often goes with a pelvis tipped forward and extra tension on the IT band.",
+        "That often goes with a pelvis tipped forward and changes how the hip muscles work.",
+    ),
+    ("low_back_after_runs", "yes", "pelvic_position"): _both(
+        "Your low back is tight or sore after runs.",
+        "That often goes with an arched back and a pelvis tipped forward, which changes how the "
+        "glutes and TFL act on the IT band.",
+        "That often goes with an arched back and a pelvis tipped forward, which changes how the "
+        "hip muscles work.",
+    ),
+}
+
+SIDE_PLANK_BAND_REASON = _both(
+    "Your weaker side held a side plank for {seconds} seconds; healthy adults commonly hold "
+    "about a minute.",
+    "When the side-hip muscles tire, the TFL takes over and pulls on the IT band.",
+    "When the side-hip muscles tire, the hip and knee drift out of line late in a run.",
+)
+SIDE_PLANK_DIFFERENCE_REASON = _both(
+    "Your side plank was {difference} seconds shorter on one side than the other.",
+    "One hip tires first, and the IT band on that side takes more strain.",
+    "One hip tires first, and that leg takes more strain.",
+)
+CADENCE_REASON = _both(
+    "Your cadence is {cadence} steps per minute.",
+    "A low step rate means longer, heavier strides; raising it by 5 to 10% lowers the load on "
+    "the hip and knee, including the IT band.",
+    "A low step rate means longer, heavier strides; raising it by 5 to 10% lowers the load on "
+    "the hip and knee.",
+)
+
+
+# -- result -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One answer that earned points, with the sentence the runner reads."""
+
+    question: str
+    driver: str
+    points: float
+    text: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "driver": self.driver,
+            "points": float(self.points),
+            "text": self.text,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Reason:
+        return cls(
+            question=str(data["question"]),
+            driver=str(data["driver"]),
+            points=float(data["points"]),
+            text=str(data["text"]),
+        )
+
+
+@dataclass(frozen=True)
+class DriverScore:
+    """A driver's 0-100 score, how well it could be judged, and why."""
+
+    key: str
+    label: str
+    score: int
+    points: float
+    answered: int
+    items: int
+    confidence: float
+    well_judged: bool
+    reasons: tuple[Reason, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "label": self.label,
+            "score": int(self.score),
+            "points": float(self.points),
+            "answered": int(self.answered),
+            "items": int(self.items),
+            "confidence": float(self.confidence),
+            "well_judged": bool(self.well_judged),
+            "reasons": [reason.as_dict() for reason in self.reasons],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DriverScore:
+        return cls(
+            key=str(data["key"]),
+            label=str(data["label"]),
+            score=int(data["score"]),
+            points=float(data["points"]),
+            answered=int(data["answered"]),
+            items=int(data["items"]),
+            confidence=float(data["confidence"]),
+            well_judged=bool(data["well_judged"]),
+            reasons=tuple(Reason.from_dict(reason) for reason in data["reasons"]),
+        )
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A safety finding and what to do about it, in plain words."""
+
+    level: str
+    code: str
+    title: str
+    advice: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"level": self.level, "code": self.code, "title": self.title, "advice": self.advice}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Flag:
+        return cls(
+            level=str(data["level"]),
+            code=str(data["code"]),
+            title=str(data["title"]),
+            advice=str(data["advice"]),
+        )
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything the result page, the booking gate and the clinician review need."""
+
+    version: str
+    drivers: tuple[DriverScore, ...]
+    training_load: DriverScore
+    primary: tuple[str, ...]
+    no_clear_driver: bool
+    training_trigger: bool
+    itb_likelihood: str
+    flags: tuple[Flag, ...]
+    highest_flag: str | None
+    booking_allowed: bool
+    recommended_appointment: str | None
+
+    def driver(self, key: str) -> DriverScore:
+        """The score of one driver or of training load; ``KeyError`` if unknown."""
+        for driver in (*self.drivers, self.training_load):
+            if driver.key == key:
+                return driver
+        raise KeyError(key)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready (str/int/float/bool/None/list/dict only), stored at submit time."""
+        return {
+            "schema": RESULT_SCHEMA,
+            "version": self.version,
+            "drivers": [driver.as_dict() for driver in self.drivers],
+            "training_load": self.training_load.as_dict(),
+            "primary": list(self.primary),
+            "no_clear_driver": self.no_clear_driver,
+            "training_trigger": self.training_trigger,
+            "itb_likelihood": self.itb_likelihood,
+            "flags": [flag.as_dict() for flag in self.flags],
+            "highest_flag": self.highest_flag,
+            "booking_allowed": self.booking_allowed,
+            "recommended_appointment": self.recommended_appointment,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Result:
+        """Rebuild a stored result exactly; ``ValueError`` for a schema this code can't read."""
+        if data.get("schema", RESULT_SCHEMA) != RESULT_SCHEMA:
+            raise ValueError(f"unsupported result schema {data.get('schema')!r}")
+        return cls(
+            version=str(data["version"]),
+            drivers=tuple(DriverScore.from_dict(driver) for driver in data["drivers"]),
+            training_load=DriverScore.from_dict(data["training_load"]),
+            primary=tuple(str(key) for key in data["primary"]),
+            no_clear_driver=bool(data["no_clear_driver"]),
+            training_trigger=bool(data["training_trigger"]),
+            itb_likelihood=str(data["itb_likelihood"]),
+            flags=tuple(Flag.from_dict(flag) for flag in data["flags"]),
+            highest_flag=None if data["highest_flag"] is None else str(data["highest_flag"]),
+            booking_allowed=bool(data["booking_allowed"]),
+            recommended_appointment=(
+                None
+                if data["recommended_appointment"] is None
+                else str(data["recommended_appointment"])
+            ),
+        )
+
+
+# -- scoring ------------------------------------------------------------------------------------
+
+
+def score(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> Result:
+    """Score one set of answers against the questionnaire version they were given on.
+
+    Answers to hidden questions, unknown linkIds and invalid values are ignored (never an
+    error), so a half-edited draft can always be scored.
+    """
+    cleaned = questionnaire.clean_answers(answers)
+    likelihood = itb_likelihood(cleaned)
+    linked_to_itb = likelihood != LIKELIHOOD_UNLIKELY
+    scores = {
+        key: _driver_score(questionnaire, cleaned, key, linked_to_itb=linked_to_itb)
+        for key in FACTORS
+    }
+    # sorted() is stable, so ties keep the order of DRIVERS.
+    ranked = tuple(sorted((scores[key] for key in DRIVERS), key=lambda driver: -driver.score))
+    primary = _primary(ranked)
+    training_load = scores[CONTRIBUTING]
+    no_clear_driver = not primary
+    flags = safety_flags(cleaned)
+    highest_flag = flags[0].level if flags else None
+    booking_allowed = highest_flag not in BOOKING_BLOCKING_LEVELS
+    if not booking_allowed:
+        appointment = None
+    elif "movement_technique" in primary:
+        appointment = APPOINTMENT_GAIT
+    else:
+        appointment = APPOINTMENT_STANDARD
+    return Result(
+        version=questionnaire.version,
+        drivers=ranked,
+        training_load=training_load,
+        primary=primary,
+        no_clear_driver=no_clear_driver,
+        training_trigger=no_clear_driver and training_load.score >= TRAINING_TRIGGER_MIN_SCORE,
+        itb_likelihood=likelihood,
+        flags=flags,
+        highest_flag=highest_flag,
+        booking_allowed=booking_allowed,
+        recommended_appointment=appointment,
+    )
+
+
+def points_to_score(points: float) -> int:
+    """round(100 x min(points, 6) / 6) with halves rounded up, never to even (banker's).
+
+    Decimal from the float's shortest repr, so 0.15 points is exactly 2.5 and rounds to 3.
+    """
+    capped = min(max(Decimal(str(points)), Decimal(0)), Decimal(MAX_DRIVER_POINTS))
+    exact = capped * SCORE_SCALE / MAX_DRIVER_POINTS
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def itb_likelihood(cleaned: Mapping[str, Any]) -> str:
+    """How well the pain fits the IT band pattern; location decides first (SCORING.md).
+
+    Cases the rubric does not name (outer thigh or hip pain without the running pattern, or an
+    unclear location without it) are "unlikely": the advice then is an evaluation either way.
+    """
+    locations = set(cleaned.get(PAIN_LOCATION_QUESTION) or ()) & (
+        LATERAL_LOCATIONS | OTHER_KNEE_LOCATIONS
+    )
+    onset = cleaned.get(PAIN_ONSET_QUESTION)
+    if onset == ONSET_UNRELATED or (locations and locations <= OTHER_KNEE_LOCATIONS):
+        return LIKELIHOOD_UNLIKELY
+    running_pattern = onset == ONSET_PREDICTABLE or (
+        cleaned.get(PAIN_DOWNHILL_QUESTION) == WORSE_DOWNHILL
+    )
+    if locations & LATERAL_LOCATIONS and running_pattern:
+        return LIKELIHOOD_CONSISTENT
+    if OUTSIDE_KNEE in locations or (not locations and running_pattern):
+        return LIKELIHOOD_POSSIBLE
+    return LIKELIHOOD_UNLIKELY
+
+
+def safety_flags(cleaned: Mapping[str, Any]) -> tuple[Flag, ...]:
+    """The safety flags raised by cleaned answers: emergency first, then urgent, then soft."""
+    codes: set[str] = set()
+    for link_id in FLAG_QUESTIONS:
+        codes.update(value for value in cleaned.get(link_id) or () if value in FLAG_RULES)
+    # Each bone-stress sign on its own is enough: the flag only asks for review and rest.
+    if any(value != NONE_OF_THESE for value in cleaned.get(BONE_STRESS_QUESTION) or ()):
+        codes.add("bone_stress")
+    age = cleaned.get(AGE_QUESTION)
+    if age == AGE_UNDER_18:
+        codes.add("under_18")
+    # Ottawa knee rules: age 55+ calls for an X-ray only after an injury.
+    if age == AGE_OTTAWA and cleaned.get(INJURY_QUESTION) == INJURED:
+        codes.add("ottawa_age")
+    ordered = sorted(
+        (code for code in FLAG_RULES if code in codes),
+        key=lambda code: FLAG_LEVELS.index(FLAG_RULES[code].level),
+    )
+    return tuple(
+        Flag(FLAG_RULES[code].level, code, FLAG_RULES[code].title, FLAG_RULES[code].advice)
+        for code in ordered
+    )
+
+
+def scored_items(questionnaire: Questionnaire, driver: str) -> tuple[Question, ...]:
+    """The questions that are items of a driver (its confidence denominator), in order."""
+    return tuple(
+        question
+        for question in questionnaire.questions()
+        if COMPUTED_ITEMS.get(question.link_id) == driver
+        or any(option.points.get(driver) for option in question.options)
+    )
+
+
+def _driver_score(
+    questionnaire: Questionnaire, cleaned: Mapping[str, Any], driver: str, *, linked_to_itb: bool
+) -> DriverScore:
+    items = scored_items(questionnaire, driver)
+    answered = 0
+    reasons: list[Reason] = []
+    for question in items:
+        item_reasons = _item_reasons(question, cleaned, driver, linked_to_itb=linked_to_itb)
+        if item_reasons is not None:
+            answered += 1
+            reasons.extend(item_reasons)
+    points = float(sum(reason.points for reason in reasons))
+    confidence = answered / len(items) if items else 0.0
+    return DriverScore(
+        key=driver,
+        label=DRIVER_LABELS[driver],
+        score=points_to_score(points),
+        points=points,
+        answered=answered,
+        items=len(items),
+        confidence=confidence,
+        well_judged=confidence >= WELL_JUDGED_MIN_CONFIDENCE,
+        reasons=tuple(reasons),
+    )
+
+
+def _item_reasons(
+    question: Question, cleaned: Mapping[str, Any], driver: str, *, linked_to_itb: bool
+) -> list[Reason] | None:
+    """The reasons one item gives a driver, or ``None`` when the item counts as unanswered."""
+    value = cleaned.get(question.link_id)
+    if value is None or question.is_unknown_answer(value):
+        return None
+    reasons = [
+        Reason(
+            question.link_id,
+            driver,
+            option.points[driver],
+            _reason_text(question, option.value, option.label, driver, linked_to_itb),
+        )
+        for option in question.selected_options(value)
+        if option.points.get(driver)
+    ]
+    if question.link_id == SIDE_PLANK_QUESTION and value == SIDE_PLANK_HELD:
+        plank = _side_plank_reasons(cleaned, driver, linked_to_itb)
+        if plank is None:
+            return None
+        reasons.extend(plank)
+    if question.link_id == CADENCE_KNOWN_QUESTION and value == CADENCE_KNOWN:
+        cadence = cleaned.get(CADENCE_QUESTION)
+        if cadence is None:
+            return None
+        points = _band_points(cadence, CADENCE_BANDS, CADENCE_BELOW_BANDS_POINTS)
+        if points:
+            text = _pick(CADENCE_REASON, linked_to_itb).format(cadence=cadence)
+            reasons.append(Reason(CADENCE_QUESTION, driver, float(points), text))
+    return reasons
+
+
+def _side_plank_reasons(
+    cleaned: Mapping[str, Any], driver: str, linked_to_itb: bool
+) -> list[Reason] | None:
+    left = cleaned.get(SIDE_PLANK_LEFT_QUESTION)
+    right = cleaned.get(SIDE_PLANK_RIGHT_QUESTION)
+    if left is None or right is None:
+        return None
+    weaker_question = SIDE_PLANK_LEFT_QUESTION if left <= right else SIDE_PLANK_RIGHT_QUESTION
+    weaker, difference = min(left, right), abs(left - right)
+    reasons = []
+    band_points = _band_points(weaker, SIDE_PLANK_BANDS, SIDE_PLANK_BELOW_BANDS_POINTS)
+    if band_points:
+        text = _pick(SIDE_PLANK_BAND_REASON, linked_to_itb).format(seconds=weaker)
+        reasons.append(Reason(weaker_question, driver, float(band_points), text))
+    if difference >= SIDE_PLANK_DIFFERENCE_SECONDS:
+        text = _pick(SIDE_PLANK_DIFFERENCE_REASON, linked_to_itb).format(difference=difference)
+        reasons.append(Reason(weaker_question, driver, float(SIDE_PLANK_DIFFERENCE_POINTS), text))
+    return reasons
+
+
+def _band_points(value: int, bands: tuple[tuple[int, int], ...], below_bands: int) -> int:
+    for minimum, points in bands:
+        if value >= minimum:
+            return points
+    return below_bands
+
+
+def _primary(ranked: tuple[DriverScore, ...]) -> tuple[str, ...]:
+    top = ranked[0]
+    if top.score < CLEAR_DRIVER_MIN_SCORE:
+        return ()
+    return tuple(
+        driver.key
+        for driver in ranked
+        if driver.score >= CLEAR_DRIVER_MIN_SCORE and top.score - driver.score <= CO_PRIMARY_MAX_GAP
+    )
+
+
+def _reason_text(
+    question: Question, value: str, label: str, driver: str, linked_to_itb: bool
+) -> str:
+    text = OPTION_REASONS.get((question.link_id, value, driver))
+    if text is not None:
+        return _pick(text, linked_to_itb)
+    # A later version may add a finding before its sentence is written; say what was answered.
+    return f"You answered \u201c{label}\u201d, which adds to {DRIVER_LABELS[driver].lower()}."
+
+
+def _pick(text: ReasonText, linked_to_itb: bool) -> str:
+    return text.itb if linked_to_itb else text.general

@@ -1,0 +1,138 @@
+"""Workflows of the self-assessment: start, save a step, submit, email a link, clean up."""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from itband.outbox import outbox_enqueue
+
+from . import scoring
+from .flow import first_incomplete_step
+from .models import Submission
+from .questionnaire import CURRENT, Questionnaire, get_version
+
+logger = logging.getLogger(__name__)
+
+
+class AssessmentError(Exception):
+    """A workflow rule was broken; the message is fit to show the runner."""
+
+
+class NotComplete(AssessmentError):
+    pass
+
+
+@dataclass(frozen=True)
+class Contact:
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    phone: str = ""
+    date_of_birth: date | None = None
+
+
+def questionnaire_of(submission: Submission) -> Questionnaire:
+    return get_version(submission.questionnaire_version)
+
+
+def submission_start(*, email: str = "") -> Submission:
+    """A new draft on the current questionnaire, after the runner consented."""
+    return Submission.objects.create(
+        questionnaire_version=CURRENT.version, consented_at=timezone.now(), email=email
+    )
+
+
+@transaction.atomic
+def submission_save_step(
+    *, submission: Submission, step_slug: str, step_answers: dict, complete: bool
+) -> Submission:
+    """Merge one step's answers into the draft; ``complete`` marks the step as done.
+
+    Answers to questions hidden by the new answers are dropped, so a changed branch never
+    leaves stale findings behind.
+    """
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.is_submitted:
+        raise AssessmentError("This assessment was already submitted.")
+    questionnaire = questionnaire_of(submission)
+    step = questionnaire.step(step_slug)
+    merged = {
+        key: value
+        for key, value in submission.answers.items()
+        if key not in {q.link_id for q in step.questions}
+    }
+    merged.update(step_answers)
+    submission.answers = questionnaire.clean_answers(merged)
+    completed = [slug for slug in submission.progress if slug != step_slug]
+    if complete:
+        completed.append(step_slug)
+    submission.progress = [s.slug for s in questionnaire.steps if s.slug in completed]
+    submission.save(update_fields=["answers", "progress", "updated_at"])
+    return submission
+
+
+@transaction.atomic
+def submission_submit(*, submission: Submission, contact: Contact) -> Submission:
+    """Score the draft and store the result. Submitting twice returns the first submission."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.is_submitted:
+        return submission
+    questionnaire = questionnaire_of(submission)
+    if first_incomplete_step(questionnaire, submission.answers, submission.progress):
+        raise NotComplete("Some steps still need answers.")
+    result = scoring.score(questionnaire, submission.answers)
+    submission.result = result.as_dict()
+    submission.primary_driver = result.primary[0] if result.primary else ""
+    submission.highest_flag = result.highest_flag or ""
+    submission.itb_likelihood = result.itb_likelihood
+    submission.first_name = contact.first_name
+    submission.last_name = contact.last_name
+    submission.email = contact.email or submission.email
+    submission.phone = contact.phone
+    submission.date_of_birth = contact.date_of_birth
+    submission.status = Submission.Status.SUBMITTED
+    submission.submitted_at = timezone.now()
+    submission.save()
+    if submission.email:
+        _enqueue_link(submission, submission.email, kind="result")
+    return submission
+
+
+def _enqueue_link(submission: Submission, email: str, *, kind: str) -> None:
+    """Email the runner their private link: the link only, never the health details."""
+    if kind == "result":
+        path = reverse("assessments:result", args=[submission.token])
+    else:
+        path = reverse("assessments:resume", args=[submission.token])
+    digest = hashlib.sha256(email.lower().encode()).hexdigest()[:16]
+    minute = timezone.now().strftime("%Y%m%d%H%M")
+    outbox_enqueue(
+        # One email per address per minute: a double click or reload sends one.
+        key=f"assessment:{submission.pk}:{kind}:{digest}:{minute}",
+        to=email,
+        template=f"assessment_{kind}_link",
+        context={"link": settings.SITE_URL + path, "first_name": submission.first_name},
+        topic=f"submission:{submission.pk}",
+    )
+
+
+@transaction.atomic
+def submission_email_link(*, submission: Submission, email: str) -> None:
+    """Send the resume link (draft) or the result link (submitted) to ``email``."""
+    if not submission.email:
+        Submission.objects.filter(pk=submission.pk).update(email=email)
+    _enqueue_link(submission, email, kind="result" if submission.is_submitted else "resume")
+
+
+def drafts_purge_expired(now=None) -> int:
+    """Delete drafts untouched for DRAFT_RETENTION_DAYS (the privacy notice promises it)."""
+    deleted, _ = Submission.objects.expired_drafts(now).delete()
+    if deleted:
+        logger.info("deleted %d expired assessment drafts", deleted)
+    return deleted
