@@ -1,5 +1,140 @@
-"""Demo intakes for seed_demo (filled in with the intake flow)."""
+"""Demo intakes for seed_demo: one runner per persona, built with the product's services.
+
+Idempotent: a demo runner is found again by email, so running seed_demo twice adds nothing.
+"""
+
+from assessments.models import Submission
+from assessments.questionnaire import CURRENT
+from assessments.services import Contact, submission_save_step, submission_start, submission_submit
+
+BASE = {
+    "age_band": "35_to_54",
+    "weekly_distance": "20_to_35_mi",
+    "distance_change": "about_same",
+    "longest_run": "10k_to_half",
+    "terrain": ["flat_roads"],
+    "years_running": "3_to_10_years",
+    "shoes_mileage": "under_300_mi",
+    "pain_location": ["outside_knee"],
+    "pain_side": "right",
+    "pain_onset": "into_run",
+    "pain_downhill": "yes",
+    "pain_worst": 6,
+    "pain_rest": 1,
+    "pain_duration": "6_weeks_to_3_months",
+    "tried": ["foam_rolling", "stretching"],
+    "tried_helped": "short_term",
+    "safety_emergency": ["none"],
+    "injury": "no",
+    "safety_urgent": ["none"],
+    "safety_soft": ["none"],
+    "bone_stress": ["none"],
+    "thomas_test": ["none"],
+    "hip_rotation": "about_same",
+    "deep_squat": "comfortable",
+    "sitting_hours": "under_6",
+    "side_plank": "held",
+    "side_plank_left": 65,
+    "side_plank_right": 62,
+    "single_leg_stance": "stays_level",
+    "side_lying_leg_raise": "smooth",
+    "single_leg_bridge": "steady",
+    "strength_training": "twice_or_more",
+    "standing_posture": "neutral",
+    "wall_test": "flat_hand_or_less",
+    "rib_flare": "no",
+    "low_back_after_runs": "no",
+    "single_leg_squat": ["none"],
+    "cadence_known": "yes",
+    "cadence": 172,
+    "crossover": "no",
+    "overstriding": "no",
+}
+
+PERSONAS = (
+    (
+        "Maya",
+        "Brooks",
+        "maya.brooks",
+        {
+            "side_plank_right": 25,
+            "single_leg_stance": "opposite_hip_drops",
+            "side_lying_leg_raise": "tfl_takes_over",
+            "strength_training": "never",
+        },
+    ),
+    (
+        "Ethan",
+        "Park",
+        "ethan.park",
+        {
+            "thomas_test": ["thigh_lifts", "thigh_drifts_out"],
+            "hip_rotation": "less_painful_side",
+            "sitting_hours": "6_or_more",
+        },
+    ),
+    (
+        "Sofia",
+        "Reyes",
+        "sofia.reyes",
+        {
+            "single_leg_squat": ["knee_dives_in", "hip_drops"],
+            "cadence": 154,
+            "crossover": "yes_video",
+            "overstriding": "yes_told",
+        },
+    ),
+    (
+        "Liam",
+        "Chen",
+        "liam.chen",
+        {"distance_change": "up_over_30", "terrain": ["more_downhill", "camber_or_track"]},
+    ),
+    (
+        "Ava",
+        "Nguyen",
+        "ava.nguyen",
+        {"age_band": "under_18", "safety_soft": ["giving_way"], "side_plank_right": 35},
+    ),
+    ("Noah", "Williams", "noah.williams", {"safety_urgent": ["knee_locked"]}),
+    (
+        "Grace",
+        "Okafor",
+        "grace.okafor",
+        {
+            "pain_location": ["front_knee"],
+            "standing_posture": "tips_forward",
+            "wall_test": "more_than_flat_hand",
+            "rib_flare": "yes",
+            "low_back_after_runs": "yes",
+        },
+    ),
+)
+
+DEMO_DOMAIN = "demo.example.com"
 
 
-def seed_assessment_demo() -> None:
-    """Deterministic demo submissions; none yet."""
+def seed_assessment_demo() -> list[Submission]:
+    intakes = []
+    for first, last, handle, changes in PERSONAS:
+        email = f"{handle}@{DEMO_DOMAIN}"
+        existing = Submission.objects.submitted().filter(email=email).first()
+        if existing:
+            intakes.append(existing)
+            continue
+        answers = {**BASE, **changes}
+        submission = submission_start(email=email)
+        for step in CURRENT.steps:
+            own = {q.link_id: answers[q.link_id] for q in step.questions if q.link_id in answers}
+            submission = submission_save_step(
+                submission=submission, step_slug=step.slug, step_answers=own, complete=True
+            )
+        intakes.append(
+            submission_submit(
+                submission=submission,
+                contact=Contact(
+                    first_name=first, last_name=last, email=email, phone="(301) 555-0199"
+                ),
+            )
+        )
+    return intakes

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -28,6 +29,51 @@ class SubmissionQuerySet(models.QuerySet):
 
     def awaiting_review(self):
         return self.submitted().filter(reviewed_at__isnull=True, closed_at__isnull=True)
+
+    def review_state_counts(self) -> dict[str, int]:
+        """How many intakes await review, were reviewed, or were closed: one query."""
+        return self.submitted().aggregate(
+            awaiting=Count("pk", filter=Q(reviewed_at__isnull=True, closed_at__isnull=True)),
+            flagged=Count(
+                "pk",
+                filter=Q(reviewed_at__isnull=True, closed_at__isnull=True) & ~Q(highest_flag=""),
+            ),
+            reviewed=Count("pk", filter=Q(reviewed_at__isnull=False)),
+            closed=Count("pk", filter=Q(closed_at__isnull=False, reviewed_at__isnull=True)),
+        )
+
+    def review_queue(self, *, state: str = "awaiting", location: str = "", clinician_user=None):
+        """The clinician's queue: red flags first (emergency, urgent, soft), then the date of
+        the next visit, then submission time. Appointment facts come through the reverse
+        relation of the appointment's foreign key (this app never imports booking)."""
+        queryset = self.submitted()
+        if state == "awaiting":
+            queryset = queryset.filter(reviewed_at__isnull=True, closed_at__isnull=True)
+        elif state == "reviewed":
+            queryset = queryset.filter(reviewed_at__isnull=False)
+        elif state == "closed":
+            queryset = queryset.filter(closed_at__isnull=False, reviewed_at__isnull=True)
+        if location:
+            queryset = queryset.filter(appointments__location__slug=location)
+        if clinician_user is not None:
+            queryset = queryset.filter(appointments__clinician__user=clinician_user)
+        return (
+            queryset.annotate(
+                flag_rank=Case(
+                    When(highest_flag="emergency", then=Value(0)),
+                    When(highest_flag="urgent", then=Value(1)),
+                    When(highest_flag="soft", then=Value(2)),
+                    default=Value(3),
+                    output_field=IntegerField(),
+                ),
+                next_visit=Min(
+                    "appointments__start",
+                    filter=Q(appointments__status__in=["booked", "checked_in"]),
+                ),
+            )
+            .select_related("reviewed_by")
+            .order_by("flag_rank", F("next_visit").asc(nulls_last=True), "submitted_at", "pk")
+        )
 
 
 class Submission(models.Model):
@@ -118,9 +164,31 @@ class Submission(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
     @property
+    def primary_driver_label(self) -> str:
+        from .scoring import DRIVER_LABELS
+
+        return DRIVER_LABELS.get(self.primary_driver, "No clear driver")
+
+    @property
     def booking_allowed(self) -> bool:
         return bool(self.result) and self.result.get("booking_allowed", False)
 
     @property
     def recommended_appointment(self) -> str | None:
         return (self.result or {}).get("recommended_appointment")
+
+
+class ClinicianNote(models.Model):
+    """A clinician's private note on an intake. Never shown to the runner or the front desk;
+    notes are added, not edited, so the record of what was known when stays intact."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    body = models.TextField(max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Note by {self.author} on intake {self.submission_id}"

@@ -136,3 +136,43 @@ def drafts_purge_expired(now=None) -> int:
     if deleted:
         logger.info("deleted %d expired assessment drafts", deleted)
     return deleted
+
+
+@transaction.atomic
+def submission_mark_reviewed(*, submission: Submission, user) -> Submission:
+    """Record who reviewed the intake and when. Reviewing twice keeps the first record."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.reviewed_at is None:
+        submission.reviewed_at = timezone.now()
+        submission.reviewed_by = user
+        submission.save(update_fields=["reviewed_at", "reviewed_by", "updated_at"])
+    return submission
+
+
+@transaction.atomic
+def submission_record_contact(*, submission: Submission, user, note: str) -> Submission:
+    """The clinician reached the runner (e.g. about a red flag); the note says what was said."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    submission.contacted_at = timezone.now()
+    submission.save(update_fields=["contacted_at", "updated_at"])
+    clinician_note_add(submission=submission, author=user, body=f"Contacted the runner. {note}")
+    return submission
+
+
+@transaction.atomic
+def submission_close(*, submission: Submission, user, reason: str) -> Submission:
+    """Close an intake without a visit (e.g. sent to urgent care), with the reason as a note."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.closed_at is None:
+        submission.closed_at = timezone.now()
+        submission.save(update_fields=["closed_at", "updated_at"])
+        clinician_note_add(
+            submission=submission, author=user, body=f"Closed without a visit: {reason}"
+        )
+    return submission
+
+
+def clinician_note_add(*, submission: Submission, author, body: str):
+    from .models import ClinicianNote
+
+    return ClinicianNote.objects.create(submission=submission, author=author, body=body.strip())

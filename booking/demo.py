@@ -1,5 +1,315 @@
-"""Demo clinicians, schedules and appointments for seed_demo."""
+"""Demo clinicians, schedules and appointments for seed_demo.
+
+Deterministic and re-runnable: everything is keyed by natural keys (usernames, slugs, a
+``demo:`` booking key per appointment), so a second run on the same day changes nothing.
+Appointments are laid out relative to the current week and never overlap (the exclusion
+constraint would refuse them on PostgreSQL).
+"""
+
+import random
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from itband.models import User
+from itband.roles import CLINICIAN
+
+from .models import (
+    Appointment,
+    AppointmentType,
+    Clinician,
+    Closure,
+    Location,
+    Patient,
+    TimeOff,
+    WeeklyAvailability,
+)
+
+APPOINTMENT_TYPES = (
+    {
+        "slug": AppointmentType.INITIAL_EVALUATION,
+        "name": "Initial running evaluation",
+        "duration_minutes": 60,
+        "buffer_after_minutes": 0,
+        "intake": AppointmentType.Intake.RECOMMENDED,
+        "description": "A 1-on-1 assessment of hip mobility, strength balance and pelvic position, "
+        "with a plan and your first exercises.",
+        "is_public": True,
+        "sort_order": 1,
+    },
+    {
+        "slug": AppointmentType.INITIAL_EVALUATION_GAIT,
+        "name": "Initial running evaluation with gait analysis",
+        "duration_minutes": 90,
+        "buffer_after_minutes": 0,
+        "intake": AppointmentType.Intake.RECOMMENDED,
+        "description": "Everything in the initial evaluation plus a video gait analysis on the "
+        "treadmill: cadence, crossover, overstriding.",
+        "is_public": True,
+        "sort_order": 2,
+    },
+    {
+        "slug": AppointmentType.FOLLOW_UP,
+        "name": "Follow-up visit",
+        "duration_minutes": 45,
+        "buffer_after_minutes": 0,
+        "intake": AppointmentType.Intake.NONE,
+        "description": "For runners already under our care: progress your plan.",
+        "is_public": True,
+        "sort_order": 3,
+    },
+)
+
+# username, first, last, display name, bio
+CLINICIANS = (
+    (
+        "clinician",
+        "Dana",
+        "Cohen",
+        "Dana Cohen, PT, DPT",
+        "Founder. Marathoner and running-injury specialist.",
+    ),
+    ("jlee", "Jordan", "Lee", "Jordan Lee, PT, DPT", "Trail runner; hip and pelvis strength."),
+    ("mpatel", "Maya", "Patel", "Maya Patel, PT, DPT, OCS", "Orthopaedic clinical specialist."),
+    ("sortiz", "Sam", "Ortiz", "Sam Ortiz, PT, DPT, SCS", "Sports specialist; gait analysis."),
+)
+
+MORNING, AFTERNOON = (time(7), time(12)), (time(13), time(19))
+MON, TUE, WED, THU, FRI, SAT = range(6)
+# username -> [(location slug, weekday, start, end)]
+HOURS = {
+    "clinician": [
+        *(("bethesda", day, *block) for day in (MON, WED, FRI) for block in (MORNING, AFTERNOON)),
+        *(("mclean", day, *block) for day in (TUE, THU) for block in (MORNING, AFTERNOON)),
+    ],
+    "jlee": [
+        *(("mclean", day, *block) for day in (MON, WED, FRI) for block in (MORNING, AFTERNOON)),
+        *(("bethesda", day, time(8), time(12)) for day in (TUE, THU)),
+        *(("bethesda", day, time(13), time(18)) for day in (TUE, THU)),
+    ],
+    "mpatel": [
+        *(("bethesda", day, time(9), time(13)) for day in (MON, TUE, WED, THU)),
+        *(("bethesda", day, time(14), time(19)) for day in (MON, TUE, WED, THU)),
+    ],
+    "sortiz": [
+        *(("mclean", day, time(7), time(12)) for day in (MON, TUE, WED, THU)),
+        *(("mclean", day, time(13), time(17)) for day in (MON, TUE, WED, THU)),
+        ("bethesda", FRI, time(7), time(12)),
+        ("bethesda", FRI, time(13), time(17)),
+        ("bethesda", SAT, time(8), time(12)),
+    ],
+}
+
+FIRST_NAMES = ("Alex", "Jamie", "Riley", "Morgan", "Casey", "Taylor", "Jordan", "Avery")
+LAST_NAMES = ("Nguyen", "Smith", "Garcia", "Okafor", "Kim", "Rossi", "Haddad", "Brown")
+DEMO_WEEKS = range(-2, 3)  # two weeks back to two weeks ahead
 
 
-def seed_booking_demo() -> None:
-    """Deterministic demo booking data; none yet."""
+def thanksgiving(year: int) -> date:
+    """The fourth Thursday of November."""
+    first = date(year, 11, 1)
+    return first + timedelta(days=(THU - first.weekday()) % 7 + 21)
+
+
+def seed_booking_demo(*, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    with transaction.atomic():
+        types = _seed_types()
+        locations = {location.slug: location for location in Location.objects.all()}
+        clinicians = _seed_clinicians(locations)
+        _seed_closures(locations, now)
+        _seed_time_off(clinicians, now)
+        patients = _seed_patients()
+        _seed_appointments(clinicians, locations, types, patients, now)
+
+
+def _seed_types() -> dict[str, AppointmentType]:
+    types = {}
+    for values in APPOINTMENT_TYPES:
+        types[values["slug"]], _ = AppointmentType.objects.update_or_create(
+            slug=values["slug"], defaults={**values, "is_active": True}
+        )
+    return types
+
+
+def _seed_clinicians(locations: dict[str, Location]) -> dict[str, Clinician]:
+    group = Group.objects.filter(name=CLINICIAN).first()
+    clinicians = {}
+    for username, first, last, display, bio in CLINICIANS:
+        user, _ = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@example.com",
+                "is_active": True,
+            },
+        )
+        if not user.check_password(settings.DEMO_PASSWORD):
+            user.set_password(settings.DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        if group:
+            user.groups.add(group)
+        clinician, _ = Clinician.objects.update_or_create(
+            user=user, defaults={"display_name": display, "bio": bio, "is_active": True}
+        )
+        blocks = HOURS[username]
+        clinician.locations.set([locations[slug] for slug in {b[0] for b in blocks}])
+        keep = []
+        for slug, weekday, start, end in blocks:
+            block, _ = WeeklyAvailability.objects.get_or_create(
+                clinician=clinician,
+                location=locations[slug],
+                weekday=weekday,
+                start=start,
+                end=end,
+            )
+            keep.append(block.pk)
+        clinician.weekly_hours.exclude(pk__in=keep).delete()
+        clinicians[username] = clinician
+    return clinicians
+
+
+def _seed_closures(locations: dict[str, Location], now: datetime) -> None:
+    for year in (now.year, now.year + 1):
+        for location in locations.values():
+            Closure.objects.update_or_create(
+                location=location, date=thanksgiving(year), defaults={"reason": "Thanksgiving"}
+            )
+
+
+def _monday(now: datetime) -> date:
+    today = timezone.localdate(now)
+    return today - timedelta(days=today.weekday())
+
+
+def _seed_time_off(clinicians: dict[str, Clinician], now: datetime) -> None:
+    zone = timezone.get_default_timezone()
+    next_thursday = _monday(now) + timedelta(days=7 + THU)
+    TimeOff.objects.update_or_create(
+        clinician=clinicians["mpatel"],
+        reason="Demo: running-medicine conference",
+        defaults={
+            "start": datetime.combine(next_thursday, time(9), tzinfo=zone),
+            "end": datetime.combine(next_thursday, time(19), tzinfo=zone),
+        },
+    )
+
+
+def _seed_patients() -> list[Patient]:
+    patients = []
+    for n in range(24):
+        first = FIRST_NAMES[n % len(FIRST_NAMES)]
+        last = LAST_NAMES[(n * 3) % len(LAST_NAMES)]
+        email = f"demo.runner{n + 1:02d}@example.com"
+        born = date(1970 + (n * 7) % 38, 1 + n % 12, 1 + (n * 5) % 28)
+        patient, _ = Patient.objects.update_or_create(
+            email=email,
+            date_of_birth=born,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "phone": f"(301) 555-{1000 + n:04d}",
+            },
+        )
+        patients.append(patient)
+    return patients
+
+
+def _seed_appointments(
+    clinicians: dict[str, Clinician],
+    locations: dict[str, Location],
+    types: dict[str, AppointmentType],
+    patients: list[Patient],
+    now: datetime,
+) -> None:
+    """A few visits per working block, laid end to end with gaps, never overlapping."""
+    monday = _monday(now)
+    closed = set(Closure.objects.values_list("location__slug", "date"))
+    kinds = [types["follow-up"], types["follow-up"], types["initial-evaluation"]]
+    kinds.append(types["initial-evaluation-gait"])
+    plan: dict[str, dict] = {}
+    # Real bookings made on a demo site keep their times: the demo fills around them.
+    real: dict[int, list[tuple[datetime, datetime]]] = {}
+    first_day = datetime.combine(monday + timedelta(weeks=DEMO_WEEKS[0]), time(), tzinfo=UTC)
+    for clinician_id, start, end in (
+        Appointment.objects.holding_time()
+        .exclude(booking_key__startswith="demo:")
+        .filter(end__gt=first_day - timedelta(days=1))
+        .values_list("clinician_id", "start", "end")
+    ):
+        real.setdefault(clinician_id, []).append((start, end))
+    for username, clinician in clinicians.items():
+        for week in DEMO_WEEKS:
+            for slug, weekday, block_start, block_end in HOURS[username]:
+                day = monday + timedelta(days=7 * week + weekday)
+                if (slug, day) in closed:
+                    continue
+                location = locations[slug]
+                zone = location.zone
+                # Seeded by name and date: the same layout every run.
+                rng = random.Random(f"{username}:{day.isoformat()}:{block_start}")  # noqa: S311
+                cursor = datetime.combine(day, block_start, tzinfo=zone)
+                block_stop = datetime.combine(day, block_end, tzinfo=zone)
+                while True:
+                    cursor += timedelta(minutes=15 * rng.randrange(0, 5))
+                    kind = rng.choice(kinds)
+                    end = cursor + kind.duration
+                    if end > block_stop:
+                        break
+                    # About a third of the time stays free, so the demo has times to book.
+                    if rng.random() < 0.35 or any(
+                        s < end and cursor < e for s, e in real.get(clinician.pk, ())
+                    ):
+                        cursor = end
+                        continue
+                    plan[f"demo:{username}:{cursor.isoformat()}"] = {
+                        "clinician": clinician,
+                        "location": location,
+                        "kind": kind,
+                        "start": cursor,
+                        "end": end,
+                        "patient": patients[rng.randrange(len(patients))],
+                        "roll": rng.random(),
+                    }
+                    cursor = end
+    # First remove demo visits that are no longer planned as they are (another layout), so
+    # that the upserts below never meet an old demo visit in their way.
+    stale = [
+        pk
+        for pk, key, clinician_id, start, end in Appointment.objects.filter(
+            booking_key__startswith="demo:"
+        ).values_list("pk", "booking_key", "clinician_id", "start", "end")
+        if key not in plan
+        or (plan[key]["clinician"].pk, plan[key]["start"], plan[key]["end"])
+        != (clinician_id, start, end)
+    ]
+    Appointment.objects.filter(pk__in=stale).delete()
+    for key, spec in plan.items():
+        _upsert_appointment(key=key, now=now, **spec)
+
+
+def _upsert_appointment(*, key, clinician, location, kind, start, end, patient, roll, now) -> None:
+    if end <= now:
+        status = Appointment.Status.NO_SHOW if roll < 0.06 else Appointment.Status.COMPLETED
+    elif roll < 0.05:
+        status = Appointment.Status.CANCELLED_PATIENT
+    else:
+        status = Appointment.Status.BOOKED
+    Appointment.objects.update_or_create(
+        booking_key=key,
+        defaults={
+            "clinician": clinician,
+            "location": location,
+            "appointment_type": kind,
+            "start": start,
+            "end": end,
+            "patient": patient,
+            "status": status,
+            "source": Appointment.Source.DESK,
+            "cancellation_reason": "Demo: schedule clash" if status.startswith("cancelled") else "",
+        },
+    )

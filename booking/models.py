@@ -1,8 +1,14 @@
 """Clinics, clinicians, appointment types, availability and appointments."""
 
+import secrets
+import uuid
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 
 
 class Location(models.Model):
@@ -36,3 +42,393 @@ class Location(models.Model):
     @property
     def address(self) -> str:
         return f"{self.street}, {self.city}, {self.region} {self.postal_code}"
+
+
+class ClinicianQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True, user__is_active=True)
+
+    def at(self, location: Location):
+        return self.filter(locations=location)
+
+
+class Clinician(models.Model):
+    """A Doctor of Physical Therapy who sees runners at one or more clinics."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="clinician"
+    )
+    display_name = models.CharField(
+        max_length=120, help_text='With credentials: "Dana Cohen, PT, DPT".'
+    )
+    bio = models.TextField("short bio", blank=True)
+    locations = models.ManyToManyField(Location, related_name="clinicians", blank=True)
+    is_active = models.BooleanField(default=True)
+
+    objects = ClinicianQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class AppointmentTypeQuerySet(models.QuerySet):
+    def bookable_online(self):
+        return self.filter(is_active=True, is_public=True)
+
+
+class AppointmentType(models.Model):
+    INITIAL_EVALUATION = "initial-evaluation"
+    INITIAL_EVALUATION_GAIT = "initial-evaluation-gait"
+    FOLLOW_UP = "follow-up"
+
+    class Intake(models.TextChoices):
+        REQUIRED = "required", "Required"
+        RECOMMENDED = "recommended", "Recommended"
+        NONE = "none", "Not needed"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120)
+    duration_minutes = models.PositiveSmallIntegerField()
+    buffer_before_minutes = models.PositiveSmallIntegerField(default=0)
+    buffer_after_minutes = models.PositiveSmallIntegerField(default=0)
+    intake = models.CharField(
+        "self-assessment", max_length=12, choices=Intake, default=Intake.RECOMMENDED
+    )
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True)
+    is_public = models.BooleanField("bookable online", default=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+
+    objects = AppointmentTypeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duration_minutes__gt=0), name="appointment_type_has_duration"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def duration(self) -> timedelta:
+        return timedelta(minutes=self.duration_minutes)
+
+    @property
+    def buffer_before(self) -> timedelta:
+        return timedelta(minutes=self.buffer_before_minutes)
+
+    @property
+    def buffer_after(self) -> timedelta:
+        return timedelta(minutes=self.buffer_after_minutes)
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class WeeklyAvailability(models.Model):
+    """One working block of a clinician at a clinic, in the clinic's local wall time."""
+
+    clinician = models.ForeignKey(Clinician, on_delete=models.CASCADE, related_name="weekly_hours")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="weekly_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday)
+    start = models.TimeField()
+    end = models.TimeField()
+
+    class Meta:
+        ordering = ["clinician", "weekday", "start"]
+        verbose_name = "weekly hours"
+        verbose_name_plural = "weekly hours"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="weekly_hours_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(weekday__gte=0, weekday__lte=6), name="weekly_hours_weekday"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+    def overlapping_blocks(self):
+        """The same clinician's blocks on the same weekday, at any clinic, that overlap this one."""
+        blocks = WeeklyAvailability.objects.filter(
+            clinician_id=self.clinician_id,
+            weekday=self.weekday,
+            start__lt=self.end,
+            end__gt=self.start,
+        )
+        return blocks.exclude(pk=self.pk) if self.pk else blocks
+
+    def clean(self) -> None:
+        if self.start is not None and self.end is not None and self.end <= self.start:
+            raise ValidationError({"end": "The block must end after it starts."})
+        if (
+            self.clinician_id
+            and self.weekday is not None
+            and self.start
+            and self.end
+            and self.overlapping_blocks().exists()
+        ):
+            raise ValidationError(
+                "These hours overlap another block of the same clinician on that day."
+            )
+
+
+class TimeOff(models.Model):
+    clinician = models.ForeignKey(Clinician, on_delete=models.CASCADE, related_name="time_off")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = "time off"
+        verbose_name_plural = "time off"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="time_off_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clinician}: {self.start:%Y-%m-%d %H:%M} to {self.end:%Y-%m-%d %H:%M}"
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError({"end": "Time off must end after it starts."})
+
+
+class Closure(models.Model):
+    """A whole day a clinic is closed (a holiday)."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="closures")
+    date = models.DateField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["location", "date"], name="closure_once_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.location} closed {self.date:%Y-%m-%d}"
+
+
+class Patient(models.Model):
+    """A runner who booked. Found again by email and date of birth, never by email alone."""
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField()
+    phone = models.CharField(max_length=30)
+    date_of_birth = models.DateField()
+    guardian_name = models.CharField("parent or guardian", max_length=200, blank=True)
+    guardian_phone = models.CharField(max_length=30, blank=True)
+    guardian_email = models.EmailField(blank=True)
+    guardian_consent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["email", "date_of_birth"], name="patient_match_idx")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def age_on(self, day: date) -> int:
+        return age_on(self.date_of_birth, day)
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    """Whole years of age on ``day``."""
+    years = day.year - date_of_birth.year
+    if (day.month, day.day) < (date_of_birth.month, date_of_birth.day):
+        years -= 1
+    return years
+
+
+def new_manage_token() -> str:
+    """256 bits from the OS: the only key to a runner's booking."""
+    return secrets.token_urlsafe(32)
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def holding_time(self):
+        """Appointments that occupy the clinician (cancellations free the time)."""
+        return self.filter(status__in=Appointment.HOLDING_STATUSES)
+
+    def overlapping(self, start: datetime, end: datetime):
+        return self.filter(start__lt=end, end__gt=start)
+
+    def for_location(self, location: Location):
+        return self.filter(location=location)
+
+    def upcoming(self, now: datetime):
+        return self.filter(start__gte=now)
+
+
+class Appointment(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        CHECKED_IN = "checked_in", "Checked in"
+        COMPLETED = "completed", "Completed"
+        CANCELLED_PATIENT = "cancelled_patient", "Cancelled by patient"
+        CANCELLED_CLINIC = "cancelled_clinic", "Cancelled by clinic"
+        LATE_CANCEL = "late_cancel", "Late cancel"
+        NO_SHOW = "no_show", "No-show"
+
+    class Source(models.TextChoices):
+        PUBLIC = "public", "Booked online"
+        DESK = "desk", "Booked by the front desk"
+
+    # Must match the condition of the exclusion constraint in migration 0003.
+    HOLDING_STATUSES = (Status.BOOKED, Status.CHECKED_IN, Status.COMPLETED, Status.NO_SHOW)
+    CANCELLED_STATUSES = (Status.CANCELLED_PATIENT, Status.CANCELLED_CLINIC, Status.LATE_CANCEL)
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
+    clinician = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="appointments")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="appointments")
+    appointment_type = models.ForeignKey(
+        AppointmentType, on_delete=models.PROTECT, related_name="appointments"
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    status = models.CharField(max_length=20, choices=Status, default=Status.BOOKED)
+    submission = models.ForeignKey(
+        "assessments.Submission",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appointments",
+    )
+    manage_token = models.CharField(
+        max_length=64, unique=True, default=new_manage_token, editable=False
+    )
+    # The calendar UID: stable across reschedules, and independent of the secret token.
+    uid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    # A double-submitted booking form carries the same key: it books once.
+    booking_key = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="booked_appointments",
+    )
+    source = models.CharField(max_length=10, choices=Source, default=Source.PUBLIC)
+    cancellation_reason = models.TextField(blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sequence = models.PositiveIntegerField(default=0, help_text="iCalendar SEQUENCE.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [
+            models.Index(fields=["clinician", "start"], name="appointment_clinician_idx"),
+            models.Index(fields=["location", "start"], name="appointment_location_idx"),
+            models.Index(fields=["status", "start"], name="appointment_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="appointment_end_after_start"
+            ),
+            # No double booking: an exclusion constraint added by migration 0003 on PostgreSQL
+            # only (SQLite cannot express it; the booking service checks there).
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appointment_type} · {self.start:%Y-%m-%d %H:%M} · {self.clinician}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("booking:manage", args=[self.manage_token])
+
+    @property
+    def manage_url(self) -> str:
+        return settings.SITE_URL + self.get_absolute_url()
+
+    @property
+    def local_start(self) -> datetime:
+        return self.start.astimezone(self.location.zone)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.end.astimezone(self.location.zone)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.BOOKED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status in self.CANCELLED_STATUSES
+
+    def can_cancel_online(self, now: datetime) -> bool:
+        cutoff = timedelta(hours=settings.BOOKING_CANCEL_CUTOFF_HOURS)
+        return self.is_active and now < self.start - cutoff
+
+    def can_reschedule_online(self, now: datetime) -> bool:
+        cutoff = timedelta(hours=settings.BOOKING_RESCHEDULE_CUTOFF_HOURS)
+        return self.is_active and now < self.start - cutoff
+
+
+class AppointmentEvent(models.Model):
+    """Status history of an appointment: who did what, when (from → to)."""
+
+    class Kind(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        STATUS = "status", "Status changed"
+        RESCHEDULED = "rescheduled", "Rescheduled"
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=12, choices=Kind)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when the runner did it through the manage link.",
+    )
+    detail = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.from_status}→{self.to_status}"

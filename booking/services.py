@@ -1,6 +1,632 @@
-"""Booking workflows (being built): the periodic reminder job's entry point."""
+"""Booking workflows: availability, book, cancel, reschedule, reminders.
+
+One function per use case, keyword-only and typed. Writes run in one transaction with the
+emails they cause (Outbox rows), and raise the domain errors below, which views turn into
+messages. Slot arithmetic lives in the pure ``booking.slots``; this module feeds it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from assessments.models import Submission
+from itband.outbox import Attachment, outbox_enqueue
+
+from .calendar import appointment_ics, calendar_filename
+from .models import (
+    Appointment,
+    AppointmentEvent,
+    AppointmentType,
+    Clinician,
+    Closure,
+    Location,
+    Patient,
+    TimeOff,
+    WeeklyAvailability,
+    age_on,
+)
+from .slots import Interval, SlotRules, WeeklyHours, first_available, free_slots
+
+ADULT_AGE = 18
+BLOCKING_FLAGS = frozenset({"emergency", "urgent"})
 
 
-def reminders_send_due(now=None) -> int:
-    """Send due appointment reminders; no appointments exist yet."""
-    return 0
+# --- Domain errors ---------------------------------------------------------------------------
+class BookingError(Exception):
+    message = "This booking could not be made."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.message)
+        self.message = message or self.message
+
+
+class SlotUnavailable(BookingError):
+    message = "That time is not available. Please choose another time."
+
+
+class SlotTaken(SlotUnavailable):
+    message = "That time was just taken. Please choose another time."
+
+
+class BookingBlocked(BookingError):
+    message = "Your answers need a clinician's attention before an online booking."
+
+
+class GuardianRequired(BookingError):
+    message = "A runner under 18 needs a parent or guardian's name, contact and consent."
+
+
+class CutoffPassed(BookingError):
+    message = "It is too close to the visit to change it online. Please call the clinic."
+
+
+class AppointmentNotActive(BookingError):
+    message = "This appointment can no longer be changed."
+
+
+class HoursOverlap(BookingError):
+    message = "These hours overlap another block of the same clinician on that day."
+
+
+# --- Plain data in and out -------------------------------------------------------------------
+@dataclass(frozen=True)
+class PatientDetails:
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    date_of_birth: date
+    guardian_name: str = ""
+    guardian_phone: str = ""
+    guardian_email: str = ""
+    guardian_consent: bool = False
+
+    @property
+    def guardian_complete(self) -> bool:
+        return bool(
+            self.guardian_name.strip()
+            and (self.guardian_phone.strip() or self.guardian_email.strip())
+            and self.guardian_consent
+        )
+
+
+@dataclass(frozen=True)
+class SlotOption:
+    """A bookable time and the clinicians free then (the first is whom "first available" gets)."""
+
+    start: datetime
+    end: datetime
+    clinicians: tuple[Clinician, ...]
+
+    @property
+    def clinician(self) -> Clinician:
+        return self.clinicians[0]
+
+
+# --- Reads -----------------------------------------------------------------------------------
+def slot_rules(
+    appointment_type: AppointmentType, *, min_notice: timedelta | None = None
+) -> SlotRules:
+    return SlotRules(
+        duration=appointment_type.duration,
+        buffer_before=appointment_type.buffer_before,
+        buffer_after=appointment_type.buffer_after,
+        step=timedelta(minutes=settings.BOOKING_SLOT_STEP_MINUTES),
+        min_notice=(
+            timedelta(hours=settings.BOOKING_MIN_NOTICE_HOURS) if min_notice is None else min_notice
+        ),
+        horizon=timedelta(days=settings.BOOKING_HORIZON_DAYS),
+    )
+
+
+def available_slots(
+    *,
+    location: Location,
+    appointment_type: AppointmentType,
+    clinician: Clinician | None = None,
+    start_date: date,
+    end_date: date,
+    now: datetime | None = None,
+    min_notice: timedelta | None = None,
+    exclude_appointment: Appointment | None = None,
+    prefer: Clinician | None = None,
+    ignore_appointments: bool = False,
+) -> list[SlotOption]:
+    """Free times at one clinic for one type, for a clinician or "first available" (None).
+
+    Four queries whatever the number of appointments: weekly hours, time off, closures and
+    busy appointments. A clinician's appointments at the other clinic count as busy too.
+    """
+    now = now or timezone.now()
+    zone = location.zone
+    hours_query = WeeklyAvailability.objects.filter(
+        location=location, clinician__is_active=True, clinician__user__is_active=True
+    ).select_related("clinician")
+    if clinician is not None:
+        hours_query = hours_query.filter(clinician=clinician)
+    clinicians: dict[int, Clinician] = {}
+    hours: dict[int, list[WeeklyHours]] = {}
+    for block in hours_query.order_by(
+        "clinician__display_name", "clinician_id", "weekday", "start"
+    ):
+        clinicians.setdefault(block.clinician_id, block.clinician)
+        hours.setdefault(block.clinician_id, []).append(
+            WeeklyHours(weekday=block.weekday, start=block.start, end=block.end)
+        )
+    if not clinicians:
+        return []
+    ids = list(clinicians)
+    # A day either side covers buffers and any zone offset.
+    range_start = datetime.combine(start_date, time(), tzinfo=zone).astimezone(UTC) - timedelta(
+        days=1
+    )
+    range_end = datetime.combine(end_date, time(), tzinfo=zone).astimezone(UTC) + timedelta(days=2)
+
+    blocked: dict[int, list[Interval]] = {pk: [] for pk in ids}
+    for clinician_id, start, end in TimeOff.objects.filter(
+        clinician_id__in=ids, start__lt=range_end, end__gt=range_start
+    ).values_list("clinician_id", "start", "end"):
+        blocked[clinician_id].append(Interval(start, end))
+
+    closed = set(
+        Closure.objects.filter(location=location, date__range=(start_date, end_date)).values_list(
+            "date", flat=True
+        )
+    )
+
+    busy: dict[int, list[Interval]] = {pk: [] for pk in ids}
+    if not ignore_appointments:
+        appointments = (
+            Appointment.objects.holding_time()
+            .filter(clinician_id__in=ids)
+            .overlapping(range_start, range_end)
+        )
+        if exclude_appointment is not None:
+            appointments = appointments.exclude(pk=exclude_appointment.pk)
+        for clinician_id, start, end, before, after in appointments.values_list(
+            "clinician_id",
+            "start",
+            "end",
+            "appointment_type__buffer_before_minutes",
+            "appointment_type__buffer_after_minutes",
+        ):
+            # An appointment keeps its own buffers clear too.
+            busy[clinician_id].append(
+                Interval(start - timedelta(minutes=before), end + timedelta(minutes=after))
+            )
+
+    rules = slot_rules(appointment_type, min_notice=min_notice)
+    order = sorted(ids, key=lambda pk: (prefer is None or pk != prefer.pk,))  # stable
+    per_clinician = {
+        clinicians[pk]: free_slots(
+            hours=hours[pk],
+            tz=zone,
+            rules=rules,
+            now=now,
+            start_date=start_date,
+            end_date=end_date,
+            busy=busy[pk],
+            blocked=blocked[pk],
+            closed_dates=closed,
+        )
+        for pk in order
+    }
+    return [
+        SlotOption(start=slot.start, end=slot.end, clinicians=who)
+        for slot, who in first_available(per_clinician)
+    ]
+
+
+def nearby_slots(
+    *,
+    location: Location,
+    appointment_type: AppointmentType,
+    clinician: Clinician | None,
+    around: datetime,
+    limit: int = 8,
+    now: datetime | None = None,
+) -> list[SlotOption]:
+    """Free times from the day of ``around`` on, nearest first in time (for "just taken")."""
+    day = around.astimezone(location.zone).date()
+    options = available_slots(
+        location=location,
+        appointment_type=appointment_type,
+        clinician=clinician,
+        start_date=day,
+        end_date=day + timedelta(days=7),
+        now=now,
+    )
+    # Compare instants in UTC: within one zone Python subtracts wall times, which is an hour
+    # off across a DST change.
+    target = around.astimezone(UTC)
+    options.sort(key=lambda option: abs((option.start.astimezone(UTC) - target).total_seconds()))
+    return sorted(options[:limit], key=lambda option: option.start.astimezone(UTC))
+
+
+def booking_blocked_by(submission: Submission | None) -> str | None:
+    """The safety flag ("emergency" or "urgent") that stops an online booking, if any."""
+    if submission is None:
+        return None
+    result = submission.result or {}
+    flag = result.get("highest_flag") or submission.highest_flag or None
+    if flag in BLOCKING_FLAGS:
+        return flag
+    if any(item.get("level") in BLOCKING_FLAGS for item in result.get("flags", ())):
+        return "urgent"
+    return None
+
+
+def _find_option(
+    *,
+    location: Location,
+    appointment_type: AppointmentType,
+    clinician: Clinician | None,
+    start: datetime,
+    now: datetime,
+    min_notice: timedelta | None,
+    exclude_appointment: Appointment | None = None,
+    prefer: Clinician | None = None,
+) -> SlotOption:
+    """Re-validate a chosen time on the server: SlotTaken if an appointment holds it."""
+    day = start.astimezone(location.zone).date()
+    common = {
+        "location": location,
+        "appointment_type": appointment_type,
+        "clinician": clinician,
+        "start_date": day,
+        "end_date": day,
+        "now": now,
+        "min_notice": min_notice,
+        "exclude_appointment": exclude_appointment,
+        "prefer": prefer,
+    }
+    wanted = start.astimezone(UTC)
+    for option in available_slots(**common):
+        if option.start.astimezone(UTC) == wanted:
+            return option
+    retry = available_slots(**common, ignore_appointments=True)
+    if any(option.start.astimezone(UTC) == wanted for option in retry):
+        raise SlotTaken
+    raise SlotUnavailable
+
+
+# --- Emails ----------------------------------------------------------------------------------
+EmailKind = Literal["confirmation", "reschedule", "cancellation", "reminder"]
+
+
+def _enqueue_email(appointment: Appointment, kind: EmailKind) -> None:
+    """Queue the email in the caller's transaction; the key makes it once per change."""
+    patient = appointment.patient
+    context = {
+        "appointment": appointment,
+        "patient": patient,
+        "location": appointment.location,
+        "clinician": appointment.clinician,
+        "appointment_type": appointment.appointment_type,
+        "tz": appointment.location.timezone,
+        "manage_url": appointment.manage_url,
+    }
+    attachment = Attachment(
+        calendar_filename(appointment), appointment_ics(appointment), "text/calendar"
+    )
+    key = f"appointment:{appointment.pk}:{kind}:{appointment.sequence}"
+    recipients = [("", patient.email)]
+    if patient.guardian_email and patient.guardian_email.lower() != patient.email.lower():
+        recipients.append((":guardian", patient.guardian_email))
+    for suffix, address in recipients:
+        outbox_enqueue(
+            key=key + suffix,
+            to=address,
+            template=f"booking_{kind}",
+            context=context,
+            topic=f"appointment:{appointment.pk}",
+            attachments=(attachment,),
+        )
+
+
+def _record(
+    appointment: Appointment,
+    *,
+    kind: str,
+    from_status: str,
+    actor,
+    detail: str = "",
+) -> None:
+    AppointmentEvent.objects.create(
+        appointment=appointment,
+        kind=kind,
+        from_status=from_status,
+        to_status=appointment.status,
+        actor=actor,
+        detail=detail[:300],
+    )
+
+
+# --- Writes ----------------------------------------------------------------------------------
+def _patient_for(details: PatientDetails, *, now: datetime) -> Patient:
+    """Same email and date of birth: the same runner (the phone is updated). Else a new one."""
+    email = details.email.strip()
+    patient = (
+        Patient.objects.filter(email__iexact=email, date_of_birth=details.date_of_birth)
+        .order_by("pk")
+        .first()
+    )
+    if patient is None:
+        patient = Patient(email=email, date_of_birth=details.date_of_birth)
+    patient.first_name = details.first_name.strip()
+    patient.last_name = details.last_name.strip()
+    patient.phone = details.phone.strip()
+    if details.guardian_complete:
+        patient.guardian_name = details.guardian_name.strip()
+        patient.guardian_phone = details.guardian_phone.strip()
+        patient.guardian_email = details.guardian_email.strip()
+        patient.guardian_consent_at = now
+    patient.save()
+    return patient
+
+
+@transaction.atomic
+def appointment_book(
+    *,
+    start: datetime,
+    appointment_type: AppointmentType,
+    location: Location,
+    clinician: Clinician | None,
+    patient: PatientDetails,
+    submission: Submission | None = None,
+    booked_by=None,
+    source: str = Appointment.Source.PUBLIC,
+    booking_key: str | None = None,
+    now: datetime | None = None,
+    min_notice: timedelta | None = None,
+) -> Appointment:
+    """Book a time, re-validated here inside the transaction, and queue the confirmation.
+
+    Raises BookingBlocked (the intake has an emergency/urgent flag), GuardianRequired (under 18
+    on the day of the visit), SlotUnavailable, or SlotTaken (someone else has it).
+    """
+    now = now or timezone.now()
+    if start.utcoffset() is None:
+        raise SlotUnavailable
+    if booking_blocked_by(submission):
+        raise BookingBlocked
+    if not (location.is_active and appointment_type.is_active):
+        raise SlotUnavailable
+    if source == Appointment.Source.PUBLIC and not appointment_type.is_public:
+        raise SlotUnavailable
+    visit_day = start.astimezone(location.zone).date()
+    if age_on(patient.date_of_birth, visit_day) < ADULT_AGE and not patient.guardian_complete:
+        raise GuardianRequired
+
+    option = _find_option(
+        location=location,
+        appointment_type=appointment_type,
+        clinician=clinician,
+        start=start,
+        now=now,
+        min_notice=min_notice,
+    )
+    record = _patient_for(patient, now=now)
+    try:
+        with transaction.atomic():
+            appointment = Appointment.objects.create(
+                patient=record,
+                clinician=option.clinician,
+                location=location,
+                appointment_type=appointment_type,
+                start=option.start,
+                end=option.end,
+                submission=submission,
+                booked_by=booked_by,
+                source=source,
+                booking_key=booking_key or None,
+                status_changed_at=now,
+                status_changed_by=booked_by,
+            )
+    except IntegrityError as exc:
+        # PostgreSQL's exclusion constraint: a concurrent booking got there first.
+        raise SlotTaken from exc
+    _record(appointment, kind=AppointmentEvent.Kind.BOOKED, from_status="", actor=booked_by)
+    _enqueue_email(appointment, "confirmation")
+    return appointment
+
+
+def _lock(appointment: Appointment) -> Appointment:
+    return (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("patient", "clinician", "location", "appointment_type")
+        .get(pk=appointment.pk)
+    )
+
+
+CancelledBy = Literal["patient", "desk", "clinic"]
+
+
+@transaction.atomic
+def appointment_cancel(
+    *,
+    appointment: Appointment,
+    by: CancelledBy,
+    reason: str = "",
+    actor=None,
+    now: datetime | None = None,
+) -> Appointment:
+    """Cancel and queue the cancellation (a calendar CANCEL).
+
+    ``by="patient"``: the runner online; inside the cut-off it raises CutoffPassed.
+    ``by="desk"``: the desk records the runner's call; inside the cut-off it is a late cancel.
+    ``by="clinic"``: the clinic cancels (cancelled by clinic), whatever the time.
+    """
+    now = now or timezone.now()
+    locked = _lock(appointment)
+    if locked.status != Appointment.Status.BOOKED:
+        raise AppointmentNotActive
+    inside_cutoff = not locked.can_cancel_online(now)
+    if by == "patient":
+        if inside_cutoff:
+            raise CutoffPassed
+        new_status = Appointment.Status.CANCELLED_PATIENT
+    elif by == "desk":
+        new_status = (
+            Appointment.Status.LATE_CANCEL
+            if inside_cutoff
+            else Appointment.Status.CANCELLED_PATIENT
+        )
+    elif by == "clinic":
+        new_status = Appointment.Status.CANCELLED_CLINIC
+    else:
+        raise ValueError(f"unknown canceller {by!r}")
+    from_status = locked.status
+    locked.status = new_status
+    locked.cancellation_reason = reason.strip()[:1000]
+    locked.status_changed_at = now
+    locked.status_changed_by = actor
+    locked.sequence += 1
+    locked.save()
+    _record(
+        locked, kind=AppointmentEvent.Kind.STATUS, from_status=from_status, actor=actor, detail=by
+    )
+    _enqueue_email(locked, "cancellation")
+    return locked
+
+
+@transaction.atomic
+def appointment_reschedule(
+    *,
+    appointment: Appointment,
+    new_start: datetime,
+    clinician: Clinician | None = None,
+    actor=None,
+    by: Literal["patient", "desk"] = "patient",
+    now: datetime | None = None,
+    min_notice: timedelta | None = None,
+) -> Appointment:
+    """Move a booked visit (same clinic and type; same calendar UID, SEQUENCE + 1).
+
+    ``clinician=None`` is "first available", keeping the current clinician when free. The
+    runner (``by="patient"``) is refused inside the reschedule cut-off with CutoffPassed.
+    """
+    now = now or timezone.now()
+    locked = _lock(appointment)
+    if locked.status != Appointment.Status.BOOKED:
+        raise AppointmentNotActive
+    if by == "patient" and not locked.can_reschedule_online(now):
+        raise CutoffPassed
+    if new_start.utcoffset() is None:
+        raise SlotUnavailable
+    option = _find_option(
+        location=locked.location,
+        appointment_type=locked.appointment_type,
+        clinician=clinician,
+        start=new_start,
+        now=now,
+        min_notice=min_notice,
+        exclude_appointment=locked,
+        prefer=locked.clinician,
+    )
+    old_start = locked.start
+    locked.start, locked.end = option.start, option.end
+    locked.clinician = option.clinician
+    locked.sequence += 1
+    locked.reminder_sent_at = None  # a new time gets its own reminder
+    try:
+        with transaction.atomic():
+            locked.save()
+    except IntegrityError as exc:
+        raise SlotTaken from exc
+    _record(
+        locked,
+        kind=AppointmentEvent.Kind.RESCHEDULED,
+        from_status=locked.status,
+        actor=actor,
+        detail=f"from {old_start.isoformat()} to {option.start.isoformat()}",
+    )
+    _enqueue_email(locked, "reschedule")
+    return locked
+
+
+# The front desk's status changes (check in, complete, no-show).
+STATUS_TRANSITIONS = {
+    Appointment.Status.BOOKED: {Appointment.Status.CHECKED_IN, Appointment.Status.NO_SHOW},
+    Appointment.Status.CHECKED_IN: {Appointment.Status.COMPLETED, Appointment.Status.NO_SHOW},
+    Appointment.Status.NO_SHOW: {Appointment.Status.BOOKED},  # undo a mistaken no-show
+}
+
+
+@transaction.atomic
+def appointment_set_status(
+    *, appointment: Appointment, status: str, actor, now: datetime | None = None
+) -> Appointment:
+    """Check in, complete or mark a no-show; each change is recorded with who and when."""
+    locked = _lock(appointment)
+    if status not in STATUS_TRANSITIONS.get(locked.status, set()):
+        raise AppointmentNotActive(
+            f"An appointment that is {locked.get_status_display().lower()} cannot become "
+            f"{Appointment.Status(status).label.lower()}."
+        )
+    from_status = locked.status
+    locked.status = status
+    locked.status_changed_at = now or timezone.now()
+    locked.status_changed_by = actor
+    locked.save()
+    _record(locked, kind=AppointmentEvent.Kind.STATUS, from_status=from_status, actor=actor)
+    return locked
+
+
+def reminders_send_due(*, now: datetime | None = None, batch_size: int = 50) -> int:
+    """Queue the reminder of every booked visit starting within the reminder window, once.
+
+    Rows are claimed with SELECT … FOR UPDATE SKIP LOCKED and marked in the same transaction
+    as their emails, so two runs (or two workers) never remind twice.
+    """
+    now = now or timezone.now()
+    window_end = now + timedelta(hours=settings.BOOKING_REMINDER_HOURS_BEFORE)
+    total = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Appointment.objects.filter(
+                    status=Appointment.Status.BOOKED,
+                    reminder_sent_at__isnull=True,
+                    start__gt=now,
+                    start__lte=window_end,
+                )
+                .select_related("patient", "clinician", "location", "appointment_type")
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("start", "pk")[:batch_size]
+            )
+            for appointment in batch:
+                _enqueue_email(appointment, "reminder")
+            Appointment.objects.filter(pk__in=[a.pk for a in batch]).update(reminder_sent_at=now)
+        total += len(batch)
+        if len(batch) < batch_size:
+            return total
+
+
+@transaction.atomic
+def weekly_hours_add(
+    *, clinician: Clinician, location: Location, weekday: int, start: time, end: time
+) -> WeeklyAvailability:
+    """Add a working block; refuses one overlapping the clinician's hours that day anywhere."""
+    block = WeeklyAvailability(
+        clinician=clinician, location=location, weekday=weekday, start=start, end=end
+    )
+    if end <= start:
+        raise BookingError("The block must end after it starts.")
+    # Lock the clinician's row so two concurrent adds cannot both pass the check.
+    Clinician.objects.select_for_update().filter(pk=clinician.pk).first()
+    if block.overlapping_blocks().exists():
+        raise HoursOverlap
+    block.save()
+    return block
+
+
+def clinicians_at(location: Location) -> Sequence[Clinician]:
+    return list(Clinician.objects.active().at(location).order_by("display_name"))

@@ -6,4 +6,9 @@ app_name = "booking"
 
 urlpatterns = [
     path("", views.start, name="start"),
+    path("details/", views.details, name="details"),
+    path("manage/<slug:token>/", views.manage, name="manage"),
+    path("manage/<slug:token>/cancel/", views.cancel, name="cancel"),
+    path("manage/<slug:token>/reschedule/", views.reschedule, name="reschedule"),
+    path("manage/<slug:token>/calendar.ics", views.calendar_file, name="calendar"),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import OutboxMessage, SitePage, User
+from .models import AuditEvent, OutboxMessage, SitePage, User
 
 admin.site.site_header = "Cohen Health and Performance: clinic admin"
 admin.site.site_title = "Clinic admin"
@@ -28,4 +28,32 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit log: superusers read it; nobody adds, changes or deletes a row."""
+
+    list_display = ("at", "username", "action", "object_type", "object_id", "ip")
+    list_filter = ("action", ("user", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("object_id",)
+    search_help_text = "Search by object id"
+    date_hierarchy = "at"
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+    list_select_related = ("user",)
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -19,6 +19,13 @@ def database_unavailable_response() -> HttpResponse:
     return response
 
 
+def mark_no_store(response: HttpResponse) -> HttpResponse:
+    """Staff pages with health data: never cached by the browser or a proxy."""
+    add_never_cache_headers(response)
+    response["Cache-Control"] = "no-store, no-cache, must-revalidate, max-age=0, private"
+    return response
+
+
 def mark_private(response: HttpResponse) -> HttpResponse:
     """Headers for a page reached by a secret token or showing health data."""
     add_never_cache_headers(response)

@@ -1,8 +1,18 @@
-"""Middleware: a lost database becomes a friendly 503 with Retry-After, never a 500."""
+"""Middleware: a lost database becomes a friendly 503 with Retry-After, never a 500; staff
+sessions end after idle and absolute limits; two-factor is enforced for staff."""
 
 import logging
+import time
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.db import InterfaceError, OperationalError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django_otp import user_has_device
 
 from .http import database_unavailable_response
 
@@ -31,3 +41,128 @@ class DatabaseUnavailableMiddleware:
             logger.error("database unavailable for %s %s", request.method, request.path_info)
             return database_unavailable_response()
         return None
+
+
+# --- Staff sessions: idle and absolute limits ------------------------------------------------
+
+SESSION_LOGIN_AT = "staff_login_at"  # epoch seconds of the sign-in
+SESSION_LAST_SEEN = "staff_last_seen"  # epoch seconds, refreshed at most once a minute
+LAST_SEEN_WRITE_INTERVAL = 60
+# Probes and static files never touch the session (/healthz must not need the database).
+UNTRACKED_PREFIXES = ("/healthz", "/readyz", "/static/", "/favicon.ico")
+
+
+def start_staff_session(sender=None, request=None, user=None, **kwargs) -> None:
+    """Start both clocks at sign-in (connected to ``user_logged_in`` in itband.apps)."""
+    if request is None or not hasattr(request, "session"):
+        return
+    now = int(time.time())
+    request.session[SESSION_LOGIN_AT] = now
+    request.session[SESSION_LAST_SEEN] = now
+
+
+def _minutes_text(delta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes % 60 == 0 and minutes >= 60:
+        hours = minutes // 60
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+class StaffSessionTimeoutMiddleware:
+    """Signs a staff user out after STAFF_IDLE_TIMEOUT without a request, and in any case
+    STAFF_ABSOLUTE_TIMEOUT after signing in; the login page then says why.
+
+    Last activity is written to the session at most once a minute, so an idle sign-out may
+    come up to a minute early (never late). Place after AuthenticationMiddleware and
+    MessageMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info.startswith(UNTRACKED_PREFIXES):
+            return self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            expired = self._check(request)
+            if expired is not None:
+                return expired
+        return self.get_response(request)
+
+    def _check(self, request):
+        session = request.session
+        now = int(time.time())
+        login_at = session.get(SESSION_LOGIN_AT)
+        last_seen = session.get(SESSION_LAST_SEEN)
+        if not isinstance(login_at, int | float) or not isinstance(last_seen, int | float):
+            # A session from before this middleware (or force_login in tests): start now.
+            start_staff_session(request=request)
+            return None
+        if now - login_at > settings.STAFF_ABSOLUTE_TIMEOUT.total_seconds():
+            limit = _minutes_text(settings.STAFF_ABSOLUTE_TIMEOUT)
+            return self._sign_out(
+                request,
+                reason="absolute limit",
+                message=f"You were signed out because you had been signed in for {limit}. "
+                "Please sign in again.",
+            )
+        if now - last_seen > settings.STAFF_IDLE_TIMEOUT.total_seconds():
+            idle = _minutes_text(settings.STAFF_IDLE_TIMEOUT)
+            return self._sign_out(
+                request,
+                reason="idle timeout",
+                message=f"You were signed out after {idle} without activity. Please sign in again.",
+            )
+        if now - last_seen >= LAST_SEEN_WRITE_INTERVAL:
+            session[SESSION_LAST_SEEN] = now
+        return None
+
+    def _sign_out(self, request, *, reason: str, message: str):
+        request.audit_logout_reason = reason
+        logout(request)
+        messages.info(request, message)
+        next_url = request.get_full_path() if request.method == "GET" else ""
+        return redirect_to_login(next_url or settings.LOGIN_REDIRECT_URL)
+
+
+# --- Two-factor gate -------------------------------------------------------------------------
+
+
+def _two_factor_exempt(path: str) -> bool:
+    exempt = (
+        reverse("login"),
+        reverse("logout"),
+        reverse("admin:logout"),
+        reverse("twofactor-enrol"),
+        reverse("twofactor-verify"),
+    )
+    return path in exempt or path.startswith(UNTRACKED_PREFIXES)
+
+
+class StaffTwoFactorMiddleware:
+    """A signed-in user who has not passed two-factor in this session goes to the verify page
+    (or, when STAFF_REQUIRE_2FA is on and they have no device yet, to set one up) for every
+    URL, /admin/ included, except sign-in, sign-out, the two-factor pages and probes.
+
+    With STAFF_REQUIRE_2FA off, only users who have set up a device are asked for a code.
+    Place after OTPMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _two_factor_exempt(request.path_info):
+            return self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not user.is_verified():
+            target = None
+            if user_has_device(user, confirmed=True):
+                target = "twofactor-verify"
+            elif settings.STAFF_REQUIRE_2FA:
+                target = "twofactor-enrol"
+            if target is not None:
+                next_url = request.get_full_path() if request.method == "GET" else ""
+                query = f"?{urlencode({'next': next_url})}" if next_url else ""
+                return HttpResponseRedirect(reverse(target) + query)
+        return self.get_response(request)

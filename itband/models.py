@@ -1,5 +1,6 @@
-"""Project-wide models: the staff user, the email outbox and the clinic's editable pages."""
+"""Project-wide models: the staff user, the email outbox, the editable pages, the audit log."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
@@ -84,3 +85,84 @@ class SitePage(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("page", args=[self.slug])
+
+
+class AuditLogAppendOnly(Exception):
+    """Raised on any attempt to change or remove an audit event."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """Reads only: bulk updates and deletes are refused (PostgreSQL refuses them too)."""
+
+    def update(self, **kwargs):
+        raise AuditLogAppendOnly("Audit events cannot be updated.")
+
+    def delete(self):
+        raise AuditLogAppendOnly("Audit events cannot be deleted.")
+
+    def for_object(self, obj):
+        return self.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+
+
+class AuditEvent(models.Model):
+    """One security-relevant event: a staff view of health data, a change, a login.
+
+    Append-only. Written through ``itband.audit.audit_record``. ``detail`` is a short note for
+    people reading the log and never carries health data or contact details.
+    """
+
+    class Action(models.TextChoices):
+        VIEW_INTAKE = "view_intake", "Viewed an intake"
+        VIEW_PATIENT = "view_patient", "Viewed a patient"
+        VIEW_BRIEF = "view_brief", "Viewed a pre-visit brief"
+        NOTES_CHANGE = "notes_change", "Changed private notes"
+        MARK_REVIEWED = "mark_reviewed", "Marked an intake reviewed"
+        CONTACT_RECORDED = "contact_recorded", "Recorded contact with a runner"
+        INTAKE_CLOSED = "intake_closed", "Closed an intake without a visit"
+        INTAKE_LINKED = "intake_linked", "Linked an intake to a patient"
+        EXPORT = "export", "Exported data"
+        LOGIN = "login", "Signed in"
+        LOGIN_FAILED = "login_failed", "Failed sign-in"
+        LOGOUT = "logout", "Signed out"
+        SESSION_EXPIRED = "session_expired", "Session expired"
+        TWO_FACTOR_ENROLLED = "2fa_enrolled", "Set up two-factor"
+        TWO_FACTOR_VERIFIED = "2fa_verified", "Passed two-factor"
+        TWO_FACTOR_FAILED = "2fa_failed", "Wrong two-factor code"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        help_text="Empty for anonymous or system events.",
+    )
+    username = models.CharField(
+        max_length=150, blank=True, help_text="Copied, so it survives a rename."
+    )
+    action = models.CharField(max_length=40, choices=Action, db_index=True)
+    object_type = models.CharField(max_length=100, blank=True, help_text="app_label.model")
+    object_id = models.CharField(max_length=64, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        verbose_name = "audit event"
+
+    def __str__(self) -> str:
+        target = f" {self.object_type}:{self.object_id}" if self.object_type else ""
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username or '-'} {self.action}{target}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise AuditLogAppendOnly("Audit events cannot be changed once written.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogAppendOnly("Audit events cannot be deleted.")

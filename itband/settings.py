@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "itband",
     "assessments",
     "booking",
@@ -83,8 +86,15 @@ MIDDLEWARE = [
     "itband.csrf.NoReferrerOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Sets request.user.is_verified() from the session's two-factor device.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions: idle and absolute limits first, then the two-factor gate.
+    "itband.middleware.StaffSessionTimeoutMiddleware",
+    "itband.middleware.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a lockout into its page (AXES_LOCKOUT_TEMPLATE).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "itband.urls"
@@ -158,6 +168,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/staff/"
 LOGOUT_REDIRECT_URL = "/"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses any attempt while the username + IP pair is locked out.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -167,6 +182,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Lockout after repeated failed staff logins (django-axes; counters in the database so every
+# process sees them). Locks the username + IP pair, so a typo elsewhere locks no one else out.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The same client address as the rate limits (X-Forwarded-For only behind our own proxy).
+AXES_CLIENT_IP_CALLABLE = "itband.http.client_ip"
+# Two-factor (TOTP): always available; required for every staff login in production.
+STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", PRODUCTION)
+OTP_TOTP_ISSUER = "Cohen Health and Performance"
 
 # --- Internationalisation and time ----------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -294,8 +324,12 @@ LOGGING = {
     "loggers": {
         # Django's request logger would print the request on 500s; we log our own line instead.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # Console only: no mail_admins handler, whose reports would include the request.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+# Error pages and reports show POST field names only, never their values.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "itband.logs.NoRequestBodyReporterFilter"
 
 DEMO_PASSWORD = "runner-demo-2026"  # noqa: S105 - printed by `make run`; seed_demo refuses production.
 

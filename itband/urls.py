@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from booking import clinician_views as booking_clinician_views
+
+from . import twofactor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,8 +20,13 @@ urlpatterns = [
     path("pages/<slug:slug>/", views.page, name="page"),
     path("assessment/", include("assessments.urls")),
     path("book/", include("booking.urls")),
+    path("clinician/schedule/", booking_clinician_views.my_schedule, name="my-schedule"),
+    path("clinician/", include("assessments.clinician_urls")),
+    path("desk/", include("booking.desk_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/2fa/enrol/", twofactor.enrol, name="twofactor-enrol"),
+    path("accounts/2fa/verify/", twofactor.verify, name="twofactor-verify"),
     path("staff/", views.staff_home, name="staff-home"),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from itband.celery import app as celery_app
 from itband.models import OutboxMessage
 from itband.outbox import outbox_enqueue
 from itband.tasks import relay_outbox
@@ -29,6 +30,8 @@ def celery_worker_process(requires_redis, transactional_db, tmp_path):
     }
     if db["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("the worker process needs the PostgreSQL test database")
+    # Earlier tests' after-commit nudges wait in the queue; start from an empty one.
+    celery_app.control.purge()
     process = subprocess.Popen(
         [
             sys.executable,
@@ -54,9 +57,11 @@ def celery_worker_process(requires_redis, transactional_db, tmp_path):
     finally:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            output, _ = process.communicate(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+            output, _ = process.communicate()
+        print(output.decode(errors="replace")[-3000:])  # shown by pytest when the test fails
 
 
 def test_worker_relays_a_queued_email(celery_worker_process, settings):
@@ -65,7 +70,7 @@ def test_worker_relays_a_queued_email(celery_worker_process, settings):
         key="worker:1", to="runner@example.com", template="test_message", context={"name": "Riley"}
     )
     relay_outbox.apply_async()  # what the periodic beat entry sends
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if OutboxMessage.objects.get(key="worker:1").status == OutboxMessage.Status.SENT:
             break

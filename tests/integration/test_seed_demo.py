@@ -19,16 +19,23 @@ def snapshot() -> str:
     )
 
 
+def row_counts() -> dict[str, int]:
+    from assessments.models import Submission
+    from booking.models import Appointment, Clinician, Patient, WeeklyAvailability
+
+    models = (Submission, Appointment, Clinician, Patient, WeeklyAvailability, Location, User)
+    return {model.__name__: model.objects.count() for model in models}
+
+
 def test_seed_demo_twice_leaves_the_same_data(reference_data):
     call_command("seed_demo")
-    first = snapshot()
+    first, first_counts = snapshot(), row_counts()
     call_command("seed_demo")
     assert snapshot() == first
-    assert set(User.objects.values_list("username", flat=True)) == {
-        "frontdesk",
-        "clinician",
-        "admin",
-    }
+    assert row_counts() == first_counts
+    assert first_counts["Submission"] >= 7 and first_counts["Appointment"] > 20
+    usernames = set(User.objects.values_list("username", flat=True))
+    assert {"frontdesk", "clinician", "admin", "jlee", "mpatel", "sortiz"} <= usernames
     assert Location.objects.filter(is_demo=True).count() == 2
     assert {loc.timezone for loc in Location.objects.all()} == {"America/New_York"}
 

@@ -1,0 +1,140 @@
+"""The clinician's review workspace: the queue, an intake in full, notes, the pre-visit brief.
+
+Every view goes through ``access.get_submission_for_clinician`` and writes an audit row for
+each view of health data and each change.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from itband.audit import audit_record
+from itband.http import mark_no_store
+from itband.roles import CLINICIAN, role_required
+
+from .access import get_submission_for_clinician
+from .clinical import suggested_tests
+from .models import Submission
+from .presenters import answer_sections, result_context
+from .services import (
+    clinician_note_add,
+    questionnaire_of,
+    submission_close,
+    submission_mark_reviewed,
+    submission_record_contact,
+)
+
+STATES = (("awaiting", "To review"), ("reviewed", "Reviewed"), ("closed", "Closed"), ("all", "All"))
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label="Private note",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Please write the note first."},
+    )
+
+
+class CloseForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is it closed without a visit?",
+        max_length=500,
+        error_messages={"required": "Please give a reason."},
+    )
+
+
+class ContactForm(forms.Form):
+    note = forms.CharField(
+        label="What was said",
+        max_length=1000,
+        error_messages={"required": "Please note what was said."},
+    )
+
+
+@role_required(CLINICIAN)
+def queue(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state", "awaiting")
+    state = state if state in dict(STATES) else "awaiting"
+    location = request.GET.get("location", "")
+    mine = request.GET.get("mine") == "1"
+    intakes = Submission.objects.review_queue(
+        state=state, location=location, clinician_user=request.user if mine else None
+    )
+    context = {
+        "intakes": intakes[:200],
+        "counts": Submission.objects.review_state_counts(),
+        "states": STATES,
+        "state": state,
+        "location": location,
+        "mine": mine,
+    }
+    return mark_no_store(render(request, "clinician/queue.html", context))
+
+
+def detail_context(submission: Submission) -> dict:
+    questionnaire = questionnaire_of(submission)
+    result = result_context(submission)
+    return {
+        "submission": submission,
+        "questionnaire": questionnaire,
+        "sections": answer_sections(questionnaire, submission.answers),
+        "tests": suggested_tests(list(result["result"].primary), submission.itb_likelihood),
+        "appointments": submission.appointments.select_related(
+            "clinician", "location", "appointment_type"
+        ).order_by("start"),
+        "notes": submission.notes.select_related("author"),
+        **result,
+    }
+
+
+@role_required(CLINICIAN)
+@require_http_methods(["GET", "POST"])
+def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = get_submission_for_clinician(request.user, pk)
+    forms_by_action = {
+        "note": NoteForm(request.POST if request.POST.get("action") == "note" else None),
+        "close": CloseForm(request.POST if request.POST.get("action") == "close" else None),
+        "contact": ContactForm(request.POST if request.POST.get("action") == "contact" else None),
+    }
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "review":
+            submission_mark_reviewed(submission=submission, user=request.user)
+            audit_record(request=request, action="mark_reviewed", obj=submission)
+            messages.success(request, "Marked as reviewed.")
+            return redirect("clinician:intake", pk)
+        form = forms_by_action.get(action)
+        if form is not None and form.is_valid():
+            if action == "note":
+                clinician_note_add(
+                    submission=submission, author=request.user, body=form.cleaned_data["body"]
+                )
+                messages.success(request, "Note saved.")
+            elif action == "close":
+                submission_close(
+                    submission=submission, user=request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(request, "Intake closed without a visit.")
+            else:
+                submission_record_contact(
+                    submission=submission, user=request.user, note=form.cleaned_data["note"]
+                )
+                messages.success(request, "Contact recorded.")
+            audit_record(request=request, action="notes_change", obj=submission, detail=action)
+            return redirect("clinician:intake", pk)
+    else:
+        audit_record(request=request, action="view_intake", obj=submission)
+    context = {**detail_context(submission), **{f"{k}_form": v for k, v in forms_by_action.items()}}
+    status = 400 if any(f.errors for f in forms_by_action.values()) else 200
+    return mark_no_store(render(request, "clinician/intake.html", context, status=status))
+
+
+@role_required(CLINICIAN)
+def intake_brief(request: HttpRequest, pk: int) -> HttpResponse:
+    """The one-page pre-visit brief, laid out for print."""
+    submission = get_submission_for_clinician(request.user, pk)
+    audit_record(request=request, action="view_intake", obj=submission, detail="brief")
+    return mark_no_store(render(request, "clinician/brief.html", detail_context(submission)))

@@ -1,0 +1,132 @@
+"""Reads for the front desk's appointment book: a day or a week, clinicians as columns.
+
+Each read is a fixed number of queries whatever the number of appointments: the clinics, the
+working hours of the days shown, and the appointments (with patient, type, clinician and the
+linked intake joined in).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from .models import Appointment, Clinician, Location, WeeklyAvailability
+
+BOTH = "all"
+
+
+def intake_state(appointment: Appointment) -> str:
+    """none / submitted / flag (emergency, urgent or soft) / reviewed, for the desk's badges.
+
+    The desk sees that an intake exists and whether it needs attention, never its answers.
+    """
+    submission = appointment.submission
+    if submission is None:
+        return "none"
+    if submission.reviewed_at:
+        return "reviewed"
+    if submission.highest_flag:
+        return f"flag-{submission.highest_flag}"
+    return "submitted"
+
+
+@dataclass
+class Column:
+    clinician: Clinician
+    hours: list[WeeklyAvailability] = field(default_factory=list)
+    appointments: list[Appointment] = field(default_factory=list)
+
+
+@dataclass
+class DayBook:
+    day: date
+    locations: list[Location]
+    selected: str
+    columns: list[Column]
+
+    @property
+    def count(self) -> int:
+        return sum(
+            1
+            for c in self.columns
+            for a in c.appointments
+            if a.status in Appointment.HOLDING_STATUSES
+        )
+
+
+def zone_for(locations: list[Location]) -> ZoneInfo:
+    return locations[0].zone if len(locations) == 1 else ZoneInfo(settings.TIME_ZONE)
+
+
+def local_bounds(zone: ZoneInfo, first: date, days: int) -> tuple[datetime, datetime]:
+    start = datetime.combine(first, time(0), tzinfo=zone)
+    end = datetime.combine(first + timedelta(days=days), time(0), tzinfo=zone)
+    return start, end
+
+
+def selected_locations(slug: str) -> tuple[list[Location], list[Location], str]:
+    """(all active clinics, the ones shown, the normalised choice)."""
+    locations = list(Location.objects.filter(is_active=True).order_by("name"))
+    chosen = [loc for loc in locations if loc.slug == slug]
+    if chosen:
+        return locations, chosen, slug
+    return locations, locations, BOTH
+
+
+def appointments_between(locations: list[Location], start: datetime, end: datetime):
+    return (
+        Appointment.objects.filter(location__in=locations, start__gte=start, start__lt=end)
+        .select_related("patient", "clinician", "location", "appointment_type", "submission")
+        .order_by("start", "pk")
+    )
+
+
+def day_book(*, slug: str, day: date) -> DayBook:
+    locations, shown, selected = selected_locations(slug)
+    zone = zone_for(shown or locations)
+    start, end = local_bounds(zone, day, 1)
+    hours = (
+        WeeklyAvailability.objects.filter(location__in=shown, weekday=day.weekday())
+        .select_related("clinician", "location")
+        .order_by("clinician__display_name", "start")
+    )
+    columns: dict[int, Column] = {}
+    for block in hours:
+        if block.clinician.is_active:
+            columns.setdefault(block.clinician_id, Column(block.clinician)).hours.append(block)
+    for appointment in appointments_between(shown, start, end):
+        column = columns.setdefault(appointment.clinician_id, Column(appointment.clinician))
+        column.appointments.append(appointment)
+    ordered = sorted(columns.values(), key=lambda c: c.clinician.display_name)
+    return DayBook(day=day, locations=locations, selected=selected, columns=ordered)
+
+
+@dataclass
+class WeekRow:
+    clinician: Clinician
+    days: list[list[Appointment]]
+
+
+def week_book(*, slug: str, day: date) -> dict:
+    """The Monday-to-Sunday week around ``day``: clinicians as rows, days as columns."""
+    locations, shown, selected = selected_locations(slug)
+    monday = day - timedelta(days=day.weekday())
+    zone = zone_for(shown or locations)
+    start, end = local_bounds(zone, monday, 7)
+    rows: dict[int, WeekRow] = {}
+    for appointment in appointments_between(shown, start, end):
+        if appointment.status not in Appointment.HOLDING_STATUSES:
+            continue
+        row = rows.setdefault(
+            appointment.clinician_id, WeekRow(appointment.clinician, [[] for _ in range(7)])
+        )
+        row.days[appointment.start.astimezone(zone).weekday()].append(appointment)
+    days = [monday + timedelta(days=i) for i in range(7)]
+    return {
+        "locations": locations,
+        "selected": selected,
+        "days": days,
+        "rows": sorted(rows.values(), key=lambda r: r.clinician.display_name),
+        "monday": monday,
+    }

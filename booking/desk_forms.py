@@ -1,0 +1,274 @@
+"""Forms of the front desk's patients and schedules pages.
+
+Field names are unique across the forms that share a page (no prefixes), so each field's id,
+its help text and its message stay tied together by ``AccessibleForm``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from django import forms
+from django.utils import timezone
+
+from .desk_services import ContactDetails, clinic_zone
+from .forms import AccessibleForm
+from .models import Location, Weekday, age_on
+
+TIME_WIDGET = {"type": "time", "step": "300"}
+DATE_WIDGET = {"type": "date"}
+
+
+def clock(value: time) -> str:
+    """7:00, 12:30 (the way the clinic writes hours)."""
+    return f"{value.hour}:{value.minute:02d}"
+
+
+class DeskForm(AccessibleForm):
+    """Errors a view adds after validation (a service's refusal) are tied to their field too."""
+
+    def _describe(self, name: str) -> None:
+        attrs = self.fields[name].widget.attrs
+        attrs["class"] = " ".join(c for c in attrs.get("class", "").split() if c != "is-invalid")
+        super()._describe(name)
+
+    def add_error(self, field, error) -> None:
+        super().add_error(field, error)
+        if isinstance(field, str) and field in self.fields:
+            self._describe(field)
+
+
+def _phone_or_error(value: str, *, required: bool) -> str:
+    value = value.strip()
+    if (value or required) and sum(ch.isdigit() for ch in value) < 7:
+        raise forms.ValidationError("Enter a phone number with at least 7 digits.")
+    return value
+
+
+class PatientContactForm(DeskForm):
+    first_name = forms.CharField(
+        max_length=100,
+        error_messages={"required": "Enter the first name."},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    last_name = forms.CharField(
+        max_length=100,
+        error_messages={"required": "Enter the last name."},
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    email = forms.EmailField(
+        max_length=254,
+        error_messages={
+            "required": "Enter an email address.",
+            "invalid": "Enter an email address like name@example.com.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        max_length=30,
+        help_text="For example (301) 555-0100.",
+        error_messages={"required": "Enter a phone number."},
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    date_of_birth = forms.DateField(
+        help_text="For example 1990-04-23.",
+        error_messages={
+            "required": "Enter the date of birth.",
+            "invalid": "Enter a date of birth like 1990-04-23.",
+        },
+        widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+    )
+    guardian_name = forms.CharField(
+        label="Parent or guardian's name", max_length=200, required=False
+    )
+    guardian_phone = forms.CharField(
+        label="Parent or guardian's phone",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    guardian_email = forms.EmailField(
+        label="Parent or guardian's email",
+        required=False,
+        error_messages={"invalid": "Enter an email address like name@example.com."},
+    )
+
+    def clean_phone(self) -> str:
+        return _phone_or_error(self.cleaned_data["phone"], required=True)
+
+    def clean_guardian_phone(self) -> str:
+        return _phone_or_error(self.cleaned_data["guardian_phone"], required=False)
+
+    def clean_date_of_birth(self) -> date:
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born >= today:
+            raise forms.ValidationError("The date of birth must be in the past.")
+        if age_on(born, today) > 110:
+            raise forms.ValidationError("Please check the year of birth.")
+        return born
+
+    def contact_details(self) -> ContactDetails:
+        return ContactDetails(**{name: self.cleaned_data[name] for name in self.fields})
+
+
+class WeeklyBlockForm(DeskForm):
+    location = forms.ModelChoiceField(
+        label="Clinic",
+        queryset=Location.objects.filter(is_active=True).order_by("name"),
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose one of the clinics."},
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    weekday = forms.TypedChoiceField(
+        label="Day of the week",
+        choices=Weekday.choices,
+        coerce=int,
+        error_messages={"invalid_choice": "Choose a day of the week."},
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    start = forms.TimeField(
+        label="From",
+        help_text="Local clinic time, for example 07:00.",
+        error_messages={"required": "Enter the start time.", "invalid": "Enter a time like 07:00."},
+        widget=forms.TimeInput(attrs=TIME_WIDGET, format="%H:%M"),
+    )
+    end = forms.TimeField(
+        label="To",
+        help_text="For example 12:00.",
+        error_messages={"required": "Enter the end time.", "invalid": "Enter a time like 12:00."},
+        widget=forms.TimeInput(attrs=TIME_WIDGET, format="%H:%M"),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start is not None and end is not None and end <= start:
+            self.add_error("end", "The hours must end after they start.")
+        return data
+
+
+class TimeOffForm(DeskForm):
+    """A period off in the clinic's local time: from a date (and time) to a date (and time).
+    An empty start time is the start of that day; an empty end is the end of the day."""
+
+    off_start_date = forms.DateField(
+        label="First day",
+        error_messages={
+            "required": "Enter the first day.",
+            "invalid": "Enter a date like 2026-05-04.",
+        },
+        widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+    )
+    off_start_time = forms.TimeField(
+        label="From time",
+        required=False,
+        help_text="Leave empty for the whole day.",
+        error_messages={"invalid": "Enter a time like 13:00."},
+        widget=forms.TimeInput(attrs=TIME_WIDGET, format="%H:%M"),
+    )
+    off_end_date = forms.DateField(
+        label="Last day",
+        required=False,
+        help_text="Leave empty for the same day.",
+        error_messages={"invalid": "Enter a date like 2026-05-04."},
+        widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+    )
+    off_end_time = forms.TimeField(
+        label="Until time",
+        required=False,
+        help_text="Leave empty for the end of the day.",
+        error_messages={"invalid": "Enter a time like 17:00."},
+        widget=forms.TimeInput(attrs=TIME_WIDGET, format="%H:%M"),
+    )
+    off_reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=200,
+        help_text="Seen by staff only, for example Conference.",
+    )
+
+    def __init__(self, *args, now: datetime | None = None, **kwargs) -> None:
+        self.now = now
+        super().__init__(*args, **kwargs)
+
+    def _local(self, day: date, at: time, field: str) -> datetime | None:
+        """An aware time in the clinic's zone; None (and a message) for a time that the
+        spring clock change skips."""
+        zone = clinic_zone()
+        value = datetime.combine(day, at, tzinfo=zone)
+        if value.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value.replace(
+            tzinfo=None
+        ):
+            self.add_error(
+                field,
+                f"The clocks go forward on {day:%B} {day.day}: {clock(at)} does not exist "
+                "that day. Choose another time.",
+            )
+            return None
+        return value
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if any(self.has_error(name) for name in self.fields):
+            return data
+        first_day = data["off_start_date"]
+        last_day = data.get("off_end_date") or first_day
+        start = self._local(first_day, data.get("off_start_time") or time(0), "off_start_time")
+        if data.get("off_end_time") is not None:
+            end = self._local(last_day, data["off_end_time"], "off_end_time")
+        else:
+            end = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=clinic_zone())
+        if start is None or end is None:
+            return data
+        if last_day < first_day:
+            self.add_error("off_end_date", "The last day cannot be before the first day.")
+        elif end <= start:
+            self.add_error("off_end_time", "The time off must end after it starts.")
+        elif end <= (self.now or timezone.now()):
+            self.add_error("off_end_date", "This time off is already over.")
+        else:
+            data["start"], data["end"] = start, end
+        return data
+
+
+BOTH_CLINICS = "both"
+
+
+class ClosureForm(DeskForm):
+    clinic = forms.ChoiceField(
+        label="Clinic",
+        error_messages={"invalid_choice": "Choose a clinic or both clinics."},
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    day = forms.DateField(
+        label="Date",
+        error_messages={"required": "Enter the date.", "invalid": "Enter a date like 2026-11-26."},
+        widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=200,
+        help_text="For example Thanksgiving.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.locations = list(Location.objects.filter(is_active=True).order_by("name"))
+        self.fields["clinic"].choices = [
+            (BOTH_CLINICS, "Both clinics"),
+            *((location.slug, location.name) for location in self.locations),
+        ]
+
+    def clean_day(self) -> date:
+        day = self.cleaned_data["day"]
+        if day < timezone.localdate(timezone=clinic_zone()):
+            raise forms.ValidationError("The date is in the past.")
+        return day
+
+    def chosen_locations(self) -> list[Location]:
+        clinic = self.cleaned_data["clinic"]
+        if clinic == BOTH_CLINICS:
+            return self.locations
+        return [location for location in self.locations if location.slug == clinic]

@@ -1,0 +1,29 @@
+"""/desk/: the front desk's workspace (staff login and the "Front desk" role)."""
+
+from django.urls import path
+
+from . import desk_patient_views, desk_schedule_views, desk_views
+
+app_name = "desk"
+
+urlpatterns = [
+    path("", desk_views.day, name="day"),
+    path("week/", desk_views.week, name="week"),
+    path("appointments/<int:pk>/", desk_views.appointment_detail, name="appointment"),
+    path(
+        "appointments/<int:pk>/reschedule/",
+        desk_views.appointment_reschedule_view,
+        name="reschedule",
+    ),
+    path("book/", desk_views.book, name="book"),
+    path("export.csv", desk_views.export_csv, name="export"),
+    path("patients/", desk_patient_views.patient_search, name="patients"),
+    path("patients/<int:pk>/", desk_patient_views.patient_detail, name="patient"),
+    path("schedules/", desk_schedule_views.schedules, name="schedules"),
+    path(
+        "schedules/clinicians/<int:pk>/",
+        desk_schedule_views.clinician_schedule,
+        name="clinician-schedule",
+    ),
+    path("schedules/closures/", desk_schedule_views.closures, name="closures"),
+]

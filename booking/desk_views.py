@@ -1,0 +1,447 @@
+"""The front desk's appointment book: day and week views, actions, booking for a caller,
+the message log and the CSV export. Staff login and the "Front desk" role are required."""
+
+import csv
+import secrets
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.db.models import F, Q, Value
+from django.db.models.functions import Replace
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from assessments.models import Submission
+from itband.audit import audit_record
+from itband.http import mark_no_store
+from itband.models import OutboxMessage
+from itband.outbox import outbox_resend
+from itband.roles import FRONT_DESK, role_required
+
+from . import desk_book
+from .forms import AccessibleForm, BookingDetailsForm
+from .models import Appointment, Patient
+from .picker import parse_date, parse_start, select, slot_view
+from .services import (
+    AppointmentNotActive,
+    BookingBlocked,
+    BookingError,
+    GuardianRequired,
+    SlotTaken,
+    SlotUnavailable,
+    appointment_book,
+    appointment_cancel,
+    appointment_reschedule,
+    appointment_set_status,
+)
+
+STATUS_ACTIONS = {
+    "check_in": (Appointment.Status.CHECKED_IN, "Checked in."),
+    "complete": (Appointment.Status.COMPLETED, "Marked completed."),
+    "no_show": (Appointment.Status.NO_SHOW, "Marked as a no-show."),
+    "undo_no_show": (Appointment.Status.BOOKED, "No-show undone."),
+}
+
+
+def chosen_day(request: HttpRequest) -> date:
+    return parse_date(request.GET.get("date")) or timezone.localdate()
+
+
+@role_required(FRONT_DESK)
+def day(request: HttpRequest) -> HttpResponse:
+    current = chosen_day(request)
+    book = desk_book.day_book(slug=request.GET.get("location", desk_book.BOTH), day=current)
+    context = {
+        "book": book,
+        "desk_section": "day",
+        "today": timezone.localdate(),
+        "previous_day": current - timedelta(days=1),
+        "next_day": current + timedelta(days=1),
+    }
+    return mark_no_store(render(request, "desk/day.html", context))
+
+
+@role_required(FRONT_DESK)
+def week(request: HttpRequest) -> HttpResponse:
+    current = chosen_day(request)
+    context = desk_book.week_book(slug=request.GET.get("location", desk_book.BOTH), day=current)
+    context.update(
+        desk_section="week",
+        today=timezone.localdate(),
+        previous_week=context["monday"] - timedelta(days=7),
+        next_week=context["monday"] + timedelta(days=7),
+    )
+    return mark_no_store(render(request, "desk/week.html", context))
+
+
+class CancelByDeskForm(AccessibleForm):
+    by = forms.ChoiceField(
+        label="Who cancels?",
+        choices=[("desk", "The patient (they called us)"), ("clinic", "The clinic")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose who cancels."},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Please give a reason."},
+    )
+
+
+def appointment_for_desk(pk: int) -> Appointment:
+    return get_object_or_404(
+        Appointment.objects.select_related(
+            "patient", "clinician", "location", "appointment_type", "submission", "booked_by"
+        ),
+        pk=pk,
+    )
+
+
+@role_required(FRONT_DESK)
+@require_http_methods(["GET", "POST"])
+def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = appointment_for_desk(pk)
+    cancel_form = CancelByDeskForm(request.POST if request.POST.get("action") == "cancel" else None)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action in STATUS_ACTIONS:
+                status, message = STATUS_ACTIONS[action]
+                appointment_set_status(appointment=appointment, status=status, actor=request.user)
+                messages.success(request, message)
+                return redirect("desk:appointment", pk)
+            if action == "cancel" and cancel_form.is_valid():
+                cancelled = appointment_cancel(
+                    appointment=appointment,
+                    by=cancel_form.cleaned_data["by"],
+                    reason=cancel_form.cleaned_data["reason"],
+                    actor=request.user,
+                )
+                messages.success(
+                    request, f"{cancelled.get_status_display()}. The patient has been emailed."
+                )
+                return redirect("desk:appointment", pk)
+            if action == "resend":
+                resend_confirmation(appointment, request)
+                return redirect("desk:appointment", pk)
+        except AppointmentNotActive as error:
+            messages.error(request, str(error) or "This appointment can no longer be changed.")
+            return redirect("desk:appointment", pk)
+    context = {
+        "appointment": appointment,
+        "intake_state": desk_book.intake_state(appointment),
+        "events": appointment.events.select_related("actor").order_by("created_at", "pk"),
+        "outbox": OutboxMessage.objects.for_topic(f"appointment:{appointment.pk}"),
+        "cancel_form": cancel_form,
+        "desk_section": "day",
+        "can_change": appointment.status == Appointment.Status.BOOKED,
+    }
+    status = 400 if cancel_form.errors else 200
+    return mark_no_store(render(request, "desk/appointment.html", context, status=status))
+
+
+def resend_confirmation(appointment: Appointment, request: HttpRequest) -> None:
+    """Queue the latest confirmation (or reschedule) email again, with its calendar file."""
+    latest = (
+        OutboxMessage.objects.for_topic(f"appointment:{appointment.pk}")
+        .filter(Q(key__contains=":confirmation:") | Q(key__contains=":reschedule:"))
+        .exclude(key__contains=":resend:")
+        .first()
+    )
+    if latest is None:
+        messages.error(request, "There is no confirmation to resend.")
+        return
+    outbox_resend(message=latest, key_suffix=secrets.token_hex(6))
+    messages.success(request, f"Confirmation sent again to {appointment.patient.email}.")
+
+
+def with_params(base: str, **params) -> str:
+    clean = {k: v for k, v in params.items() if v not in (None, "")}
+    return f"{base}?{urlencode(clean)}" if clean else base
+
+
+@role_required(FRONT_DESK)
+@require_http_methods(["GET", "POST"])
+def appointment_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = appointment_for_desk(pk)
+    if appointment.status != Appointment.Status.BOOKED:
+        messages.error(request, "Only a booked appointment can be moved.")
+        return redirect("desk:appointment", pk)
+    base = reverse("desk:reschedule", args=[pk])
+    selection = select(
+        request.GET,
+        location=appointment.location,
+        appointment_type=appointment.appointment_type,
+    )
+    if request.method == "POST":
+        start = parse_start(request.POST.get("start"))
+        clinician = next(
+            (c for c in selection.clinicians if str(c.pk) == request.POST.get("clinician")), None
+        )
+        try:
+            if start is None:
+                raise SlotUnavailable
+            moved = appointment_reschedule(
+                appointment=appointment,
+                new_start=start,
+                clinician=clinician,
+                actor=request.user,
+                by="desk",
+            )
+        except SlotTaken:
+            messages.error(request, "That time was just taken. Please pick another.")
+        except (SlotUnavailable, AppointmentNotActive):
+            messages.error(request, "That time is no longer available. Please pick another.")
+        else:
+            local = moved.local_start
+            messages.success(
+                request,
+                f"Moved to {local:%a %b} {local.day}, {local:%-I:%M %p}. The patient has been emailed.",
+            )
+            return redirect("desk:appointment", pk)
+    view = slot_view(selection, picker_base=base, pick_base=base, exclude_appointment=appointment)
+    context = {
+        "appointment": appointment,
+        "selection": selection,
+        "view": view,
+        "desk_section": "day",
+    }
+    return mark_no_store(render(request, "desk/reschedule.html", context))
+
+
+class PatientSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Find the caller (name, email or phone)", max_length=100, required=False
+    )
+
+
+def phone_digits(field: str = "phone"):
+    """The phone number with its punctuation removed, computed in the database."""
+    expression = F(field)
+    for character in ("(", ")", "-", " ", ".", "+"):
+        expression = Replace(expression, Value(character), Value(""))
+    return expression
+
+
+def search_patients(query: str):
+    """Patients by any word of their name, their email, or the digits of their phone."""
+    query = query.strip()
+    if not query:
+        return Patient.objects.none()
+    digits = "".join(c for c in query if c.isdigit())
+    match = Q(email__icontains=query)
+    for word in query.split():
+        match |= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    patients = Patient.objects.all()
+    if len(digits) >= 4:
+        patients = patients.annotate(digits=phone_digits())
+        match |= Q(digits__contains=digits)
+    return patients.filter(match).order_by("last_name", "first_name")[:25]
+
+
+def desk_details_form(data=None, *, initial=None, visit_day=None) -> BookingDetailsForm:
+    form = BookingDetailsForm(data, initial=initial, visit_day=visit_day)
+    form.fields.pop("accept_policy", None)  # the desk reads the policy to the caller
+    return form
+
+
+def intake_matches(submission: Submission, details) -> bool:
+    """An intake is attached only when email, name and date of birth all match."""
+
+    def same(a: str, b: str) -> bool:
+        return a.strip().casefold() == b.strip().casefold()
+
+    return (
+        same(submission.email, details.email)
+        and same(submission.first_name, details.first_name)
+        and same(submission.last_name, details.last_name)
+        and submission.date_of_birth == details.date_of_birth
+    )
+
+
+@role_required(FRONT_DESK)
+@require_http_methods(["GET", "POST"])
+def book(request: HttpRequest) -> HttpResponse:
+    """Book for a caller: find or create the patient, pick a time, confirm the details."""
+    base = reverse("desk:book")
+    search = PatientSearchForm(request.GET or None)
+    patient_param = request.GET.get("patient", "")
+    patient = None
+    if patient_param.isdigit():
+        patient = Patient.objects.filter(pk=int(patient_param)).first()
+    context: dict = {"desk_section": "book", "search": search, "patient_param": patient_param}
+    if not patient_param:
+        context["results"] = search_patients(request.GET.get("q", "")) if search.is_valid() else []
+        return mark_no_store(render(request, "desk/book.html", context))
+
+    selection = select(request.GET)
+    context.update(patient=patient, selection=selection)
+    start = parse_start(request.GET.get("start"))
+    if selection.complete and start is None:
+        view = slot_view(selection, picker_base=base, pick_base=base)
+        extra = {"patient": patient_param}
+        context["days"] = [(d, f"{d.url}&{urlencode(extra)}") for d in view.days]
+        context["times"] = [(t.option, f"{t.url}&{urlencode(extra)}") for t in view.times]
+        context["view"] = view
+        return mark_no_store(render(request, "desk/book.html", context))
+    if not selection.complete:
+        return mark_no_store(render(request, "desk/book.html", context))
+
+    initial = {}
+    if patient:
+        initial = {
+            f: getattr(patient, f)
+            for f in ("first_name", "last_name", "email", "phone", "date_of_birth")
+        }
+    form = desk_details_form(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        visit_day=start.date(),
+    )
+    email = (form.data.get("email") if form.is_bound else initial.get("email")) or ""
+    intakes = list(
+        Submission.objects.submitted().filter(email__iexact=email).order_by("-submitted_at")[:10]
+        if email
+        else []
+    )
+    context.update(
+        start=start,
+        form=form,
+        intakes=intakes,
+        booking_key=request.POST.get("booking_key") or secrets.token_hex(16),
+    )
+    if request.method == "POST" and form.is_valid():
+        details = form.patient_details()
+        intake = None
+        chosen = request.POST.get("intake", "")
+        if chosen:
+            intake = next((s for s in intakes if str(s.pk) == chosen), None)
+            if intake is None or not intake_matches(intake, details):
+                form.add_error(
+                    None,
+                    "That intake's name and date of birth do not match this patient, "
+                    "so it was not attached.",
+                )
+        if not form.errors:
+            try:
+                appointment = appointment_book(
+                    start=start,
+                    appointment_type=selection.appointment_type,
+                    location=selection.location,
+                    clinician=selection.clinician,
+                    patient=details,
+                    submission=intake,
+                    booked_by=request.user,
+                    source=Appointment.Source.DESK,
+                    booking_key=request.POST.get("booking_key") or None,
+                )
+            except SlotTaken:
+                messages.error(request, "That time was just taken. Please pick another.")
+                return redirect(selection.url(base, patient=patient_param))
+            except SlotUnavailable:
+                messages.error(request, "That time is no longer available. Please pick another.")
+                return redirect(selection.url(base, patient=patient_param))
+            except GuardianRequired:
+                form.add_error(
+                    None, "A patient under 18 needs a parent or guardian's details and consent."
+                )
+            except BookingBlocked:
+                form.add_error(
+                    None, "This intake has a red flag: the patient must see a doctor first."
+                )
+            except BookingError as error:
+                form.add_error(None, str(error) or "The booking could not be made.")
+            else:
+                messages.success(request, "Booked. The confirmation email is on its way.")
+                return redirect("desk:appointment", appointment.pk)
+    status = 400 if form.errors else 200
+    return mark_no_store(render(request, "desk/book.html", context, status=status))
+
+
+class ExportForm(forms.Form):
+    start = forms.DateField(label="From")
+    end = forms.DateField(label="To")
+    location = forms.CharField(required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end"):
+            if data["end"] < data["start"]:
+                raise forms.ValidationError("The end date is before the start date.")
+            if (data["end"] - data["start"]).days > 366:
+                raise forms.ValidationError("Export at most one year at a time.")
+        return data
+
+
+def spreadsheet_safe(value) -> str:
+    """Keep a cell from being read as a formula by spreadsheet programs."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+EXPORT_COLUMNS = (
+    "date", "start", "end", "clinic", "clinician", "type", "status",
+    "patient_first_name", "patient_last_name", "phone", "email", "booked_via", "intake",
+)  # fmt: skip
+
+
+@role_required(FRONT_DESK)
+def export_csv(request: HttpRequest) -> HttpResponse:
+    """Appointments for a date range and clinic: only what the desk needs, never answers."""
+    today = timezone.localdate()
+    form = ExportForm(
+        request.GET
+        or {
+            "start": today - timedelta(days=today.weekday()),
+            "end": today + timedelta(days=6 - today.weekday()),
+        }
+    )
+    if not form.is_valid():
+        return mark_no_store(
+            render(request, "desk/export.html", {"form": form, "desk_section": "day"}, status=400)
+        )
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    _, shown, selected = desk_book.selected_locations(form.cleaned_data.get("location") or "")
+    zone = desk_book.zone_for(shown)
+    first, last = desk_book.local_bounds(zone, start, (end - start).days + 1)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="appointments-{selected}-{start:%Y%m%d}-{end:%Y%m%d}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(EXPORT_COLUMNS)
+    count = 0
+    for appointment in desk_book.appointments_between(shown, first, last).iterator(chunk_size=500):
+        local_start, local_end = appointment.local_start, appointment.local_end
+        writer.writerow(
+            spreadsheet_safe(v)
+            for v in (
+                f"{local_start:%Y-%m-%d}",
+                f"{local_start:%H:%M}",
+                f"{local_end:%H:%M}",
+                appointment.location.name,
+                appointment.clinician.display_name,
+                appointment.appointment_type.name,
+                appointment.get_status_display(),
+                appointment.patient.first_name,
+                appointment.patient.last_name,
+                appointment.patient.phone,
+                appointment.patient.email,
+                appointment.get_source_display(),
+                desk_book.intake_state(appointment),
+            )
+        )
+        count += 1
+    audit_record(
+        request=request,
+        action="export",
+        object_type="booking.appointment",
+        detail=f"{selected} {start:%Y-%m-%d}..{end:%Y-%m-%d}: {count} rows",
+    )
+    return mark_no_store(response)

@@ -1,0 +1,172 @@
+"""Forms of the public booking flow: the runner's details, and a cancellation."""
+
+from datetime import date
+
+from django import forms
+from django.utils import timezone
+
+from .models import age_on
+from .services import ADULT_AGE, PatientDetails
+
+
+class AccessibleForm(forms.Form):
+    """Bootstrap classes, and aria-describedby / aria-invalid tying each field to its messages."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif not isinstance(widget, forms.HiddenInput):
+                widget.attrs.setdefault("class", "form-control")
+            self._describe(name)
+
+    def _describe(self, name: str) -> None:
+        field = self.fields[name]
+        ids = []
+        if field.help_text:
+            ids.append(f"id_{name}_helptext")
+        if self.is_bound and name in self._errors_or_empty():
+            ids.append(f"id_{name}_error")
+            field.widget.attrs["aria-invalid"] = "true"
+            field.widget.attrs["class"] = field.widget.attrs.get("class", "") + " is-invalid"
+        if ids:
+            field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+    def _errors_or_empty(self):
+        return self._errors or {}
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.fields:
+            self._describe(name)
+
+
+class BookingDetailsForm(AccessibleForm):
+    first_name = forms.CharField(
+        max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        max_length=100, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
+    email = forms.EmailField(
+        max_length=254,
+        help_text="We send the confirmation, the calendar file and your manage link here.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        max_length=30,
+        help_text="A number we can reach you on, e.g. (301) 555-0100.",
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    date_of_birth = forms.DateField(
+        help_text="For example 1990-04-23.",
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date of birth like 1990-04-23."},
+    )
+    guardian_name = forms.CharField(
+        label="Parent or guardian's name", max_length=200, required=False
+    )
+    guardian_phone = forms.CharField(
+        label="Parent or guardian's phone",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    guardian_email = forms.EmailField(label="Parent or guardian's email", required=False)
+    guardian_consent = forms.BooleanField(
+        label="I am the runner's parent or guardian and I consent to this evaluation.",
+        required=False,
+    )
+    accept_policy = forms.BooleanField(
+        label="I accept the cancellation policy.",
+        error_messages={"required": "Please accept the cancellation policy to book."},
+    )
+
+    REQUIRED_MESSAGES = {
+        "first_name": "Enter the runner's first name.",
+        "last_name": "Enter the runner's last name.",
+        "email": "Enter an email address for the confirmation.",
+        "phone": "Enter a phone number.",
+        "date_of_birth": "Enter the runner's date of birth.",
+    }
+
+    def __init__(self, *args, visit_day: date | None = None, **kwargs) -> None:
+        self.visit_day = visit_day
+        super().__init__(*args, **kwargs)
+        for name, message in self.REQUIRED_MESSAGES.items():
+            self.fields[name].error_messages["required"] = message
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"].strip()
+        if sum(ch.isdigit() for ch in phone) < 7:
+            raise forms.ValidationError("Enter a phone number with at least 7 digits.")
+        return phone
+
+    def clean_guardian_phone(self) -> str:
+        phone = self.cleaned_data["guardian_phone"].strip()
+        if phone and sum(ch.isdigit() for ch in phone) < 7:
+            raise forms.ValidationError("Enter a phone number with at least 7 digits.")
+        return phone
+
+    def clean_date_of_birth(self) -> date:
+        born = self.cleaned_data["date_of_birth"]
+        today = timezone.localdate()
+        if born >= today:
+            raise forms.ValidationError("The date of birth must be in the past.")
+        if age_on(born, today) > 110:
+            raise forms.ValidationError("Please check the year of birth.")
+        return born
+
+    @property
+    def is_minor(self) -> bool:
+        born = self.cleaned_data.get("date_of_birth")
+        day = self.visit_day or timezone.localdate()
+        return born is not None and age_on(born, day) < ADULT_AGE
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.is_minor:
+            if not data.get("guardian_name", "").strip():
+                self.add_error(
+                    "guardian_name",
+                    "The runner is under 18: a parent or guardian's name is needed.",
+                )
+            if not (data.get("guardian_phone") or data.get("guardian_email")) and not (
+                self.has_error("guardian_phone") or self.has_error("guardian_email")
+            ):
+                self.add_error(
+                    "guardian_phone", "Give a phone number or an email for the parent or guardian."
+                )
+            if not data.get("guardian_consent"):
+                self.add_error(
+                    "guardian_consent",
+                    "A parent or guardian's consent is needed for a runner under 18.",
+                )
+        return data
+
+    def patient_details(self) -> PatientDetails:
+        data = self.cleaned_data
+        minor = self.is_minor
+        return PatientDetails(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            phone=data["phone"],
+            date_of_birth=data["date_of_birth"],
+            guardian_name=data["guardian_name"] if minor else "",
+            guardian_phone=data["guardian_phone"] if minor else "",
+            guardian_email=data["guardian_email"] if minor else "",
+            guardian_consent=bool(data["guardian_consent"]) if minor else False,
+        )
+
+
+class CancelForm(AccessibleForm):
+    reason = forms.CharField(
+        label="Reason (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="It helps us offer the time to another runner.",
+    )

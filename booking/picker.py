@@ -1,0 +1,207 @@
+"""The GET-driven slot picker: query parameters in, days and times to show out.
+
+State lives in the URL (location, type, clinician, from, date, intake), so the flow needs no
+session, works without JavaScript, and a reloaded page shows the same choice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.http import QueryDict
+from django.utils import timezone
+
+from assessments.models import Submission
+
+from .models import AppointmentType, Clinician, Location
+from .services import SlotOption, available_slots
+
+WINDOW_DAYS = 14
+ANY = "any"
+
+
+def parse_date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def parse_start(value: str | None) -> datetime | None:
+    """An aware datetime from an ISO string with its offset; None for anything else."""
+    try:
+        start = datetime.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+    if start is None or start.utcoffset() is None:
+        return None
+    return start
+
+
+def intake_from(token: str | None) -> Submission | None:
+    # A NUL byte would make PostgreSQL's driver raise (a 500), so it is refused here.
+    if not token or len(token) > 64 or "\x00" in token:
+        return None
+    return Submission.objects.submitted().filter(token=token).first()
+
+
+@dataclass
+class Selection:
+    """What the runner picked so far; anything invalid in the URL is simply not picked."""
+
+    locations: list[Location]
+    types: list[AppointmentType]
+    location: Location | None = None
+    appointment_type: AppointmentType | None = None
+    clinicians: list[Clinician] = field(default_factory=list)
+    clinician: Clinician | None = None  # None is "first available"
+    from_date: date | None = None
+    day: date | None = None
+    start: datetime | None = None
+    intake: Submission | None = None
+
+    @property
+    def clinician_value(self) -> str:
+        return str(self.clinician.pk) if self.clinician else ANY
+
+    @property
+    def complete(self) -> bool:
+        return self.location is not None and self.appointment_type is not None
+
+    def params(self, **overrides) -> dict[str, str]:
+        values = {
+            "location": self.location.slug if self.location else "",
+            "type": self.appointment_type.slug if self.appointment_type else "",
+            "clinician": self.clinician_value,
+            "intake": self.intake.token if self.intake else "",
+        }
+        values.update({key: str(value) for key, value in overrides.items() if value is not None})
+        return {key: value for key, value in values.items() if value}
+
+    def url(self, base: str, **overrides) -> str:
+        return f"{base}?{urlencode(self.params(**overrides))}"
+
+
+def select(
+    data: QueryDict,
+    *,
+    intake: Submission | None = None,
+    location: Location | None = None,
+    appointment_type: AppointmentType | None = None,
+) -> Selection:
+    """Read the picker's parameters; ``location``/``appointment_type`` fix them (reschedule)."""
+    locations = list(Location.objects.filter(is_active=True))
+    types = list(AppointmentType.objects.bookable_online())
+    selection = Selection(locations=locations, types=types, intake=intake)
+
+    if location is None:
+        slug = data.get("location") or (locations[0].slug if len(locations) == 1 else "")
+        location = next((loc for loc in locations if loc.slug == slug), None)
+    selection.location = location
+
+    if appointment_type is None:
+        slug = data.get("type") or (intake.recommended_appointment if intake else None) or ""
+        appointment_type = next((t for t in types if t.slug == slug), None)
+        if appointment_type is None and not data.get("type"):
+            default = AppointmentType.INITIAL_EVALUATION
+            appointment_type = next((t for t in types if t.slug == default), None)
+    selection.appointment_type = appointment_type
+
+    if location is not None:
+        selection.clinicians = list(Clinician.objects.active().at(location))
+        wanted = data.get("clinician", ANY)
+        selection.clinician = next((c for c in selection.clinicians if str(c.pk) == wanted), None)
+
+    today = timezone.localdate()
+    from_date = parse_date(data.get("from"))
+    selection.from_date = from_date if from_date and from_date >= today else today
+    selection.day = parse_date(data.get("date"))
+    selection.start = parse_start(data.get("start"))
+    return selection
+
+
+@dataclass(frozen=True)
+class DayChoice:
+    day: date
+    count: int
+    url: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class TimeChoice:
+    option: SlotOption
+    url: str
+
+
+@dataclass
+class SlotView:
+    days: list[DayChoice]
+    day: date | None
+    times: list[TimeChoice]
+    earlier_url: str | None
+    later_url: str | None
+    window_end: date
+
+
+def slot_view(
+    selection: Selection,
+    *,
+    picker_base: str,
+    pick_base: str,
+    now: datetime | None = None,
+    exclude_appointment=None,
+) -> SlotView:
+    """Days with free times in a two-week window, and the times of the chosen day."""
+    assert selection.location and selection.appointment_type
+    from_date = selection.from_date or timezone.localdate()
+    window_end = from_date + timedelta(days=WINDOW_DAYS - 1)
+    options = available_slots(
+        location=selection.location,
+        appointment_type=selection.appointment_type,
+        clinician=selection.clinician,
+        start_date=from_date,
+        end_date=window_end,
+        now=now,
+        exclude_appointment=exclude_appointment,
+        prefer=getattr(exclude_appointment, "clinician", None),
+    )
+    by_day: dict[date, list[SlotOption]] = {}
+    for option in options:
+        by_day.setdefault(option.start.date(), []).append(option)
+    day = selection.day if selection.day in by_day else next(iter(by_day), None)
+    days = [
+        DayChoice(
+            day=d,
+            count=len(day_options),
+            url=selection.url(
+                picker_base, **{"from": from_date.isoformat(), "date": d.isoformat()}
+            ),
+            selected=d == day,
+        )
+        for d, day_options in by_day.items()
+    ]
+    times = [
+        TimeChoice(option=option, url=selection.url(pick_base, start=option.start.isoformat()))
+        for option in by_day.get(day, [])
+    ]
+    today = timezone.localdate()
+    horizon = today + timedelta(days=settings.BOOKING_HORIZON_DAYS)
+    earlier = None
+    if from_date > today:
+        earlier_from = max(today, from_date - timedelta(days=WINDOW_DAYS))
+        earlier = selection.url(picker_base, **{"from": earlier_from.isoformat()})
+    later = None
+    if window_end < horizon:
+        later = selection.url(picker_base, **{"from": (window_end + timedelta(days=1)).isoformat()})
+    return SlotView(
+        days=days,
+        day=day,
+        times=times,
+        earlier_url=earlier,
+        later_url=later,
+        window_end=window_end,
+    )

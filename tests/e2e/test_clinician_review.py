@@ -1,0 +1,60 @@
+"""A clinician reviews a red-flag intake in real Chromium."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.assessment_data import WEAK_GLUTES, make_submission, with_changes
+from tests.e2e.conftest import assert_accessible
+from tests.factories import TEST_PASSWORD, StaffFactory
+
+pytestmark = pytest.mark.e2e
+
+
+def sign_in(page: Page, base_url: str, username: str) -> None:
+    page.goto(base_url + "/accounts/login/")
+    assert_accessible(page)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_clinician_reviews_a_red_flag_intake(live_server, page: Page):
+    StaffFactory(username="drlee", roles=["Clinician"])
+    make_submission(first_name="Plain", last_name="Runner")
+    urgent = make_submission(
+        with_changes(WEAK_GLUTES, safety_check={"safety_urgent": ["knee_locked"]}),
+        first_name="Urgent",
+        last_name="Runner",
+        phone="301-555-0100",
+    )
+    sign_in(page, live_server.url, "drlee")
+    expect(page).to_have_url(re.compile(r"/clinician/$"))
+    rows = page.locator("table.queue-table tbody tr")
+    expect(rows.first).to_contain_text("Urgent Runner")  # red flags first
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Urgent Runner").click()
+    expect(page.get_by_role("heading", name="Red flags")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Strength balance (primary)")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Save note").click()
+    expect(page.locator("main")).to_contain_text("Please write the note first.")
+    page.get_by_label("Private note").fill(
+        "Called: knee locked since Tuesday, sent to urgent care."
+    )
+    page.get_by_role("button", name="Save note").click()
+    expect(page.locator("main")).to_contain_text("sent to urgent care")
+    page.get_by_role("button", name="Mark reviewed").click()
+    expect(page.locator("main")).to_contain_text("Reviewed by")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Pre-visit brief").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pre-visit brief: Urgent Runner")
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name="Print")).to_be_hidden()
+    page.emulate_media(media="screen")
+    assert_accessible(page)
+    assert urgent.pk

@@ -1,0 +1,141 @@
+"""The clinician's review workspace through its URLs, and who may open it."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from assessments.models import ClinicianNote, Submission
+from itband.models import AuditEvent
+from tests.assessment_data import WEAK_GLUTES, make_submission, with_changes
+
+pytestmark = pytest.mark.django_db
+
+EMERGENCY = with_changes(WEAK_GLUTES, safety_check={"safety_emergency": ["calf_clot"]})
+URGENT = with_changes(WEAK_GLUTES, safety_check={"safety_urgent": ["knee_locked"]})
+SOFT = with_changes(WEAK_GLUTES, safety_check={"safety_soft": ["giving_way"]})
+
+
+def login(client, user):
+    client.force_login(user)
+
+
+def test_queue_lists_red_flags_first_then_oldest(client, clinician_user):
+    plain_old = make_submission(first_name="Plain", last_name="Old")
+    soft = make_submission(SOFT, first_name="Soft")
+    emergency = make_submission(EMERGENCY, first_name="Emergency")
+    urgent = make_submission(URGENT, first_name="Urgent")
+    plain_new = make_submission(first_name="Plain", last_name="New")
+    Submission.objects.filter(pk=plain_old.pk).update(
+        submitted_at=timezone.now() - timedelta(days=2)
+    )
+    login(client, clinician_user)
+    response = client.get("/clinician/")
+    order = [s.pk for s in response.context["intakes"]]
+    assert order == [emergency.pk, urgent.pk, soft.pk, plain_old.pk, plain_new.pk]
+    counts = response.context["counts"]
+    assert counts["awaiting"] == 5 and counts["flagged"] == 3
+
+
+def test_reviewed_intakes_leave_the_queue_and_show_under_reviewed(client, clinician_user):
+    intake = make_submission(first_name="Riley")
+    login(client, clinician_user)
+    client.post(f"/clinician/intake/{intake.pk}/", {"action": "review"})
+    intake.refresh_from_db()
+    assert intake.reviewed_by == clinician_user and intake.reviewed_at
+    assert list(client.get("/clinician/").context["intakes"]) == []
+    reviewed = client.get("/clinician/?state=reviewed").context["intakes"]
+    assert [s.pk for s in reviewed] == [intake.pk]
+
+
+def test_intake_detail_shows_scores_reasons_answers_and_is_audited(client, clinician_user):
+    intake = make_submission(
+        with_changes(WEAK_GLUTES, hip_mobility={"hip_rotation": "not_sure"}),
+        first_name="Riley",
+        phone="301-555-0100",
+    )
+    login(client, clinician_user)
+    response = client.get(f"/clinician/intake/{intake.pk}/")
+    html = response.content.decode()
+    assert response["Cache-Control"].startswith("no-store")
+    assert "Strength balance (primary)" in html
+    assert "side plank" in html.lower()
+    assert "Not sure" in html  # unknown self-tests are shown as such
+    assert "Noble compression" in html  # suggested tests for an ITB pattern
+    assert "Hip abductor strength" in html
+    assert "version 1" in html
+    event = AuditEvent.objects.get(action="view_intake")
+    assert event.user == clinician_user and event.object_id == str(intake.pk)
+
+
+def test_notes_are_private_saved_and_audited(client, clinician_user):
+    intake = make_submission()
+    login(client, clinician_user)
+    response = client.post(f"/clinician/intake/{intake.pk}/", {"action": "note", "body": ""})
+    assert response.status_code == 400
+    assert "Please write the note first." in response.content.decode()
+    client.post(f"/clinician/intake/{intake.pk}/", {"action": "note", "body": "Check <b>Ober</b>."})
+    note = ClinicianNote.objects.get()
+    assert note.author == clinician_user and note.body == "Check <b>Ober</b>."
+    html = client.get(f"/clinician/intake/{intake.pk}/").content.decode()
+    assert "Check &lt;b&gt;Ober&lt;/b&gt;." in html
+    assert AuditEvent.objects.filter(action="notes_change", object_id=str(intake.pk)).exists()
+
+
+def test_red_flag_intake_can_be_contacted_and_closed(client, clinician_user):
+    intake = make_submission(URGENT, phone="301-555-0100")
+    login(client, clinician_user)
+    client.post(
+        f"/clinician/intake/{intake.pk}/", {"action": "contact", "note": "Sent to urgent care."}
+    )
+    client.post(f"/clinician/intake/{intake.pk}/", {"action": "close", "reason": "Seen in the ER."})
+    intake.refresh_from_db()
+    assert intake.contacted_at and intake.closed_at
+    assert list(client.get("/clinician/").context["intakes"]) == []
+    assert [s.pk for s in client.get("/clinician/?state=closed").context["intakes"]] == [intake.pk]
+
+
+def test_brief_is_printable_and_audited(client, clinician_user):
+    intake = make_submission(first_name="Riley")
+    login(client, clinician_user)
+    html = client.get(f"/clinician/intake/{intake.pk}/brief/").content.decode()
+    assert "Pre-visit brief" in html and "print.css" in html
+    assert AuditEvent.objects.filter(action="view_intake", detail="brief").count() == 1
+
+
+@pytest.mark.parametrize(
+    "url", ["/clinician/", "/clinician/intake/{pk}/", "/clinician/intake/{pk}/brief/"]
+)
+def test_front_desk_and_anonymous_cannot_open_clinician_pages(client, front_desk_user, url):
+    intake = make_submission()
+    url = url.format(pk=intake.pk)
+    assert client.get(url)["Location"].startswith("/accounts/login/")
+    login(client, front_desk_user)
+    assert client.get(url).status_code == 403
+    assert not AuditEvent.objects.filter(action="view_intake").exists()
+
+
+def test_runner_token_never_opens_staff_pages(client):
+    intake = make_submission()
+    for url in (f"/clinician/intake/{intake.pk}/", f"/clinician/?token={intake.token}"):
+        assert client.get(url).status_code == 302
+
+
+def test_drafts_are_not_reachable_by_id(client, clinician_user):
+    from assessments.services import submission_start
+
+    draft = submission_start()
+    login(client, clinician_user)
+    assert client.get(f"/clinician/intake/{draft.pk}/").status_code == 404
+
+
+def test_queue_query_count_is_flat(client, clinician_user, django_assert_max_num_queries):
+    for _ in range(3):
+        make_submission(first_name="A")
+    login(client, clinician_user)
+    with django_assert_max_num_queries(12) as small:
+        client.get("/clinician/")
+    for _ in range(20):
+        make_submission(first_name="B")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get("/clinician/")
