@@ -3,6 +3,8 @@
 Idempotent: a demo runner is found again by email, so running seed_demo twice adds nothing.
 """
 
+from datetime import date
+
 from assessments.models import Submission
 from assessments.questionnaire import CURRENT
 from assessments.services import Contact, submission_save_step, submission_start, submission_submit
@@ -114,9 +116,13 @@ PERSONAS = (
 DEMO_DOMAIN = "demo.example.com"
 
 
+def demo_birth_date(index: int, *, minor: bool) -> date:
+    return date(2011 if minor else 1980 + 2 * index, 1 + index, 10 + index)
+
+
 def seed_assessment_demo() -> list[Submission]:
     intakes = []
-    for first, last, handle, changes in PERSONAS:
+    for index, (first, last, handle, changes) in enumerate(PERSONAS):
         email = f"{handle}@{DEMO_DOMAIN}"
         existing = Submission.objects.submitted().filter(email=email).first()
         if existing:
@@ -133,7 +139,11 @@ def seed_assessment_demo() -> list[Submission]:
             submission_submit(
                 submission=submission,
                 contact=Contact(
-                    first_name=first, last_name=last, email=email, phone="(301) 555-0199"
+                    first_name=first,
+                    last_name=last,
+                    email=email,
+                    phone="(301) 555-0199",
+                    date_of_birth=demo_birth_date(index, minor=answers["age_band"] == "under_18"),
                 ),
             )
         )

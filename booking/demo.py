@@ -124,6 +124,62 @@ def seed_booking_demo(*, now: datetime | None = None) -> None:
         _seed_time_off(clinicians, now)
         patients = _seed_patients()
         _seed_appointments(clinicians, locations, types, patients, now)
+    link_demo_intakes(now=now)
+
+
+def link_demo_intakes(*, now: datetime) -> None:
+    """Book each demo runner whose intake allows it into the next free time of the type their
+    result recommends, through the booking service, so the desk and the clinicians' queue show
+    intakes beside appointments. A runner already booked is left as is (re-runnable)."""
+    from assessments.demo import DEMO_DOMAIN
+    from assessments.models import Submission
+
+    from .services import BookingError, PatientDetails, appointment_book, available_slots
+
+    intakes = (
+        Submission.objects.submitted()
+        .filter(email__endswith=f"@{DEMO_DOMAIN}", appointments__isnull=True)
+        .order_by("pk")
+    )
+    locations = list(Location.objects.filter(is_active=True).order_by("slug"))
+    for index, intake in enumerate(intakes):
+        if not intake.booking_allowed or not locations:
+            continue
+        location = locations[index % len(locations)]
+        appointment_type = AppointmentType.objects.get(slug=intake.recommended_appointment)
+        day = (now + timedelta(days=1 + index % 3)).astimezone(location.zone).date()
+        options = available_slots(
+            location=location,
+            appointment_type=appointment_type,
+            start_date=day,
+            end_date=day + timedelta(days=7),
+            now=now,
+        )
+        minor = intake.answers.get("age_band") == "under_18"
+        details = PatientDetails(
+            first_name=intake.first_name,
+            last_name=intake.last_name,
+            email=intake.email,
+            phone=intake.phone,
+            date_of_birth=intake.date_of_birth,
+            guardian_name="Pat Nguyen (demo)" if minor else "",
+            guardian_phone="(301) 555-0177" if minor else "",
+            guardian_consent=minor,
+        )
+        for option in options[index:]:
+            try:
+                appointment_book(
+                    start=option.start,
+                    appointment_type=appointment_type,
+                    location=location,
+                    clinician=None,
+                    patient=details,
+                    submission=intake,
+                    now=now,
+                )
+            except BookingError:
+                continue
+            break
 
 
 def _seed_types() -> dict[str, AppointmentType]:

@@ -93,7 +93,11 @@ def test_book_with_the_keyboard_then_reschedule_and_cancel(live_server, page: Pa
     page.get_by_role("link", name="Choose a new time").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Choose a new time")
     assert_accessible(page)
-    page.locator(".day-list a").nth(2).click()
+    third_day = page.locator(".day-list a").nth(2)
+    third_label = third_day.inner_text().split(",")[1].strip()
+    third_day.click()
+    # The list is swapped in place: wait for the new day before picking one of its times.
+    expect(page.locator(".day-list a[aria-current=date]")).to_contain_text(third_label)
     page.locator(".time-list a").nth(1).click()
     expect(page.get_by_role("button", name="Confirm the new time")).to_be_visible()
     assert_accessible(page)

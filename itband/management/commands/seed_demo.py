@@ -54,8 +54,11 @@ class Command(BaseCommand):
             self.seed_more()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         self.stdout.write(f"Demo staff logins (password for all: {settings.DEMO_PASSWORD}):")
-        for username, *_ in STAFF:
-            self.stdout.write(f"  {username}")
+        for user in User.objects.filter(is_active=True).prefetch_related("groups").order_by("pk"):
+            roles = ", ".join(g.name for g in user.groups.all()) or (
+                "clinic admin" if user.is_superuser else "no role"
+            )
+            self.stdout.write(f"  {user.username:<10} {roles}")
 
     def seed_locations(self) -> None:
         for values in LOCATIONS:
