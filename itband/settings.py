@@ -326,6 +326,8 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         # Console only: no mail_admins handler, whose reports would include the request.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # axes announces itself on every start and logs each attempt at INFO: keep warnings.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 # Error pages and reports show POST field names only, never their values.

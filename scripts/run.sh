@@ -13,7 +13,8 @@ background_pid=$!
 trap 'kill "$background_pid" 2>/dev/null || true' EXIT INT TERM
 echo
 echo "Serving on http://127.0.0.1:$PORT/  (staff sign-in: http://127.0.0.1:$PORT/accounts/login/)"
-echo "Demo staff logins: frontdesk, clinician, admin; password: $(.venv/bin/python -c 'import os; os.environ.setdefault("DJANGO_SETTINGS_MODULE","itband.settings"); import django; django.setup(); from django.conf import settings; print(settings.DEMO_PASSWORD)')"
+echo "Demo staff logins: frontdesk (front desk), clinician (clinician), admin (clinic admin);"
+echo "more clinicians are listed above. Password for all: $(.venv/bin/python -c 'import os; os.environ.setdefault("DJANGO_SETTINGS_MODULE","itband.settings"); import django; django.setup(); from django.conf import settings; print(settings.DEMO_PASSWORD)')"
 echo "Emails are written to var/mail/."
 echo
 .venv/bin/python manage.py runserver "127.0.0.1:$PORT"
