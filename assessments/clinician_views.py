@@ -58,11 +58,13 @@ class ContactForm(forms.Form):
 def queue(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "awaiting")
     state = state if state in dict(STATES) else "awaiting"
-    location = request.GET.get("location", "")
+    location = request.GET.get("location", "").replace("\x00", "")  # NUL: a 500 on PostgreSQL
     mine = request.GET.get("mine") == "1"
     intakes = Submission.objects.review_queue(
         state=state, location=location, clinician_user=request.user if mine else None
-    )
+    ).defer(
+        "answers", "result", "progress"
+    )  # unused here; decoding 200 rows' JSON was half the time
     context = {
         "intakes": intakes[:200],
         "counts": Submission.objects.review_state_counts(),

@@ -24,7 +24,8 @@ PATIENTS_PER_PAGE = 25
 @role_required(FRONT_DESK)
 @require_GET
 def patient_search(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:100]
+    # NUL bytes removed: PostgreSQL's driver raises on them (a 500, not "no match").
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
     page = Paginator(desk_services.patients_matching(query), PATIENTS_PER_PAGE).get_page(
         request.GET.get("page")
     )

@@ -339,7 +339,9 @@ def book(request: HttpRequest) -> HttpResponse:
                     submission=intake,
                     booked_by=request.user,
                     source=Appointment.Source.DESK,
-                    booking_key=request.POST.get("booking_key") or None,
+                    # NUL bytes and overlong keys made PostgreSQL raise (a 500).
+                    booking_key=request.POST.get("booking_key", "").replace("\x00", "")[:64]
+                    or None,
                 )
             except SlotTaken:
                 messages.error(request, "That time was just taken. Please pick another.")

@@ -15,6 +15,8 @@ def database_unavailable_response() -> HttpResponse:
     """The 503 page, rendered without a request context so that it needs no database."""
     response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    # Often answered from above XFrameOptionsMiddleware (a session read failed): deny framing here.
+    response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
     add_never_cache_headers(response)
     return response
 
