@@ -78,6 +78,8 @@ def appointments_between(locations: list[Location], start: datetime, end: dateti
     return (
         Appointment.objects.filter(location__in=locations, start__gte=start, start__lt=end)
         .select_related("patient", "clinician", "location", "appointment_type", "submission")
+        # The desk sees only an intake's state, never its answers: no JSON to fetch and decode.
+        .defer("submission__answers", "submission__result", "submission__progress")
         .order_by("start", "pk")
     )
 

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from django import forms
 from django.utils import timezone
 
+from .dates import validate_within_reach
 from .desk_services import ContactDetails, clinic_zone
 from .forms import AccessibleForm
 from .models import Location, Weekday, age_on
@@ -154,6 +155,7 @@ class TimeOffForm(DeskForm):
 
     off_start_date = forms.DateField(
         label="First day",
+        validators=[validate_within_reach],
         error_messages={
             "required": "Enter the first day.",
             "invalid": "Enter a date like 2026-05-04.",
@@ -169,6 +171,7 @@ class TimeOffForm(DeskForm):
     )
     off_end_date = forms.DateField(
         label="Last day",
+        validators=[validate_within_reach],
         required=False,
         help_text="Leave empty for the same day.",
         error_messages={"invalid": "Enter a date like 2026-05-04."},
@@ -243,6 +246,7 @@ class ClosureForm(DeskForm):
     )
     day = forms.DateField(
         label="Date",
+        validators=[validate_within_reach],
         error_messages={"required": "Enter the date.", "invalid": "Enter a date like 2026-11-26."},
         widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
     )

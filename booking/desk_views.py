@@ -24,10 +24,12 @@ from itband.outbox import outbox_resend
 from itband.roles import FRONT_DESK, role_required
 
 from . import desk_book
+from .dates import validate_within_reach
 from .forms import AccessibleForm, BookingDetailsForm
 from .models import Appointment, Patient
 from .picker import parse_date, parse_start, select, slot_view
 from .services import (
+    AlreadyBooked,
     AppointmentNotActive,
     BookingBlocked,
     BookingError,
@@ -39,6 +41,9 @@ from .services import (
     appointment_reschedule,
     appointment_set_status,
 )
+
+# The desk books callers for later today: no public minimum notice, the same horizon.
+DESK_MIN_NOTICE = timedelta(0)
 
 STATUS_ACTIONS = {
     "check_in": (Appointment.Status.CHECKED_IN, "Checked in."),
@@ -193,6 +198,7 @@ def appointment_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
                 clinician=clinician,
                 actor=request.user,
                 by="desk",
+                min_notice=DESK_MIN_NOTICE,
             )
         except SlotTaken:
             messages.error(request, "That time was just taken. Please pick another.")
@@ -205,7 +211,13 @@ def appointment_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
                 f"Moved to {local:%a %b} {local.day}, {local:%-I:%M %p}. The patient has been emailed.",
             )
             return redirect("desk:appointment", pk)
-    view = slot_view(selection, picker_base=base, pick_base=base, exclude_appointment=appointment)
+    view = slot_view(
+        selection,
+        picker_base=base,
+        pick_base=base,
+        exclude_appointment=appointment,
+        min_notice=DESK_MIN_NOTICE,
+    )
     context = {
         "appointment": appointment,
         "selection": selection,
@@ -284,7 +296,7 @@ def book(request: HttpRequest) -> HttpResponse:
     context.update(patient=patient, selection=selection)
     start = parse_start(request.GET.get("start"))
     if selection.complete and start is None:
-        view = slot_view(selection, picker_base=base, pick_base=base)
+        view = slot_view(selection, picker_base=base, pick_base=base, min_notice=DESK_MIN_NOTICE)
         extra = {"patient": patient_param}
         context["days"] = [(d, f"{d.url}&{urlencode(extra)}") for d in view.days]
         context["times"] = [(t.option, f"{t.url}&{urlencode(extra)}") for t in view.times]
@@ -305,6 +317,8 @@ def book(request: HttpRequest) -> HttpResponse:
         visit_day=start.date(),
     )
     email = (form.data.get("email") if form.is_bound else initial.get("email")) or ""
+    # NUL bytes and overlong keys made PostgreSQL raise (a 500).
+    posted_key = request.POST.get("booking_key", "").replace("\x00", "")[:64]
     intakes = list(
         Submission.objects.submitted().filter(email__iexact=email).order_by("-submitted_at")[:10]
         if email
@@ -314,8 +328,13 @@ def book(request: HttpRequest) -> HttpResponse:
         start=start,
         form=form,
         intakes=intakes,
-        booking_key=request.POST.get("booking_key") or secrets.token_hex(16),
+        booking_key=posted_key or secrets.token_hex(16),
     )
+    booking_key = posted_key or None
+    if request.method == "POST" and booking_key:
+        already = Appointment.objects.filter(booking_key=booking_key).first()
+        if already is not None:  # a double submit: the first one booked
+            return redirect("desk:appointment", already.pk)
     if request.method == "POST" and form.is_valid():
         details = form.patient_details()
         intake = None
@@ -339,9 +358,8 @@ def book(request: HttpRequest) -> HttpResponse:
                     submission=intake,
                     booked_by=request.user,
                     source=Appointment.Source.DESK,
-                    # NUL bytes and overlong keys made PostgreSQL raise (a 500).
-                    booking_key=request.POST.get("booking_key", "").replace("\x00", "")[:64]
-                    or None,
+                    booking_key=booking_key,
+                    min_notice=DESK_MIN_NOTICE,
                 )
             except SlotTaken:
                 messages.error(request, "That time was just taken. Please pick another.")
@@ -349,6 +367,9 @@ def book(request: HttpRequest) -> HttpResponse:
             except SlotUnavailable:
                 messages.error(request, "That time is no longer available. Please pick another.")
                 return redirect(selection.url(base, patient=patient_param))
+            except AlreadyBooked as error:
+                messages.info(request, "This patient already has a visit at that time.")
+                return redirect("desk:appointment", error.appointment.pk)
             except GuardianRequired:
                 form.add_error(
                     None, "A patient under 18 needs a parent or guardian's details and consent."
@@ -367,8 +388,8 @@ def book(request: HttpRequest) -> HttpResponse:
 
 
 class ExportForm(forms.Form):
-    start = forms.DateField(label="From")
-    end = forms.DateField(label="To")
+    start = forms.DateField(label="From", validators=[validate_within_reach])
+    end = forms.DateField(label="To", validators=[validate_within_reach])
     location = forms.CharField(required=False)
 
     def clean(self):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from assessments.models import Submission
 
+from .dates import within_reach
 from .models import AppointmentType, Clinician, Location
 from .services import SlotOption, available_slots
 
@@ -24,10 +25,12 @@ ANY = "any"
 
 
 def parse_date(value: str | None) -> date | None:
+    """A date from the URL, or None when it is malformed or out of reach (booking.dates)."""
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return day if day is not None and within_reach(day) else None
 
 
 def parse_start(value: str | None) -> datetime | None:
@@ -36,7 +39,7 @@ def parse_start(value: str | None) -> datetime | None:
         start = datetime.fromisoformat(value) if value else None
     except ValueError:
         return None
-    if start is None or start.utcoffset() is None:
+    if start is None or start.utcoffset() is None or not within_reach(start.date()):
         return None
     return start
 
@@ -154,6 +157,7 @@ def slot_view(
     pick_base: str,
     now: datetime | None = None,
     exclude_appointment=None,
+    min_notice: timedelta | None = None,
 ) -> SlotView:
     """Days with free times in a two-week window, and the times of the chosen day."""
     assert selection.location and selection.appointment_type
@@ -168,6 +172,7 @@ def slot_view(
         now=now,
         exclude_appointment=exclude_appointment,
         prefer=getattr(exclude_appointment, "clinician", None),
+        min_notice=min_notice,
     )
     by_day: dict[date, list[SlotOption]] = {}
     for option in options:

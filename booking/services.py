@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from assessments.models import Submission
@@ -69,6 +69,16 @@ class CutoffPassed(BookingError):
 
 class AppointmentNotActive(BookingError):
     message = "This appointment can no longer be changed."
+
+
+class AlreadyBooked(BookingError):
+    """This runner already has a visit at that time (a back button, a second tab)."""
+
+    message = "You already have a visit booked at that time."
+
+    def __init__(self, appointment=None):
+        super().__init__(self.message)
+        self.appointment = appointment
 
 
 class HoursOverlap(BookingError):
@@ -350,18 +360,35 @@ def _record(
 
 
 # --- Writes ----------------------------------------------------------------------------------
+def _lost_slot_race(exc: DatabaseError) -> bool:
+    """The exclusion constraint refused the time, or PostgreSQL aborted this write to break a
+    deadlock with a rival writing the same time (SQLSTATE 40P01: both found the other's row
+    in the constraint check). Either way another booking has it: "just taken", never a 503."""
+    return isinstance(exc, IntegrityError) or getattr(exc.__cause__, "pgcode", None) == "40P01"
+
+
 def _patient_for(details: PatientDetails, *, now: datetime) -> Patient:
-    """Same email and date of birth: the same runner (the phone is updated). Else a new one."""
+    """The same runner is the same email, date of birth, first and last name (as the desk
+    matches intakes). Twins booked by one parent's email stay two patients, and a booking never
+    renames someone else's record; only the phone and guardian details are refreshed."""
     email = details.email.strip()
     patient = (
-        Patient.objects.filter(email__iexact=email, date_of_birth=details.date_of_birth)
+        Patient.objects.filter(
+            email__iexact=email,
+            date_of_birth=details.date_of_birth,
+            first_name__iexact=details.first_name.strip(),
+            last_name__iexact=details.last_name.strip(),
+        )
         .order_by("pk")
         .first()
     )
     if patient is None:
-        patient = Patient(email=email, date_of_birth=details.date_of_birth)
-    patient.first_name = details.first_name.strip()
-    patient.last_name = details.last_name.strip()
+        patient = Patient(
+            email=email,
+            date_of_birth=details.date_of_birth,
+            first_name=details.first_name.strip(),
+            last_name=details.last_name.strip(),
+        )
     patient.phone = details.phone.strip()
     if details.guardian_complete:
         patient.guardian_name = details.guardian_name.strip()
@@ -414,6 +441,9 @@ def appointment_book(
         min_notice=min_notice,
     )
     record = _patient_for(patient, now=now)
+    clash = record.appointments.holding_time().overlapping(option.start, option.end).first()
+    if clash is not None:
+        raise AlreadyBooked(clash)
     try:
         with transaction.atomic():
             appointment = Appointment.objects.create(
@@ -430,7 +460,9 @@ def appointment_book(
                 status_changed_at=now,
                 status_changed_by=booked_by,
             )
-    except IntegrityError as exc:
+    except (IntegrityError, OperationalError) as exc:
+        if not _lost_slot_race(exc):
+            raise
         # PostgreSQL's exclusion constraint: a concurrent booking got there first.
         raise SlotTaken from exc
     _record(appointment, kind=AppointmentEvent.Kind.BOOKED, from_status="", actor=booked_by)
@@ -539,7 +571,9 @@ def appointment_reschedule(
     try:
         with transaction.atomic():
             locked.save()
-    except IntegrityError as exc:
+    except (IntegrityError, OperationalError) as exc:
+        if not _lost_slot_race(exc):
+            raise
         raise SlotTaken from exc
     _record(
         locked,

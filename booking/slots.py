@@ -265,12 +265,24 @@ def free_slots(
         midnight = datetime.combine(day, time())
         for span in spans:
             span_end = _clock_reaches(midnight + span.end, tz)
+            # Fast path: one UTC offset from the span's first start to its end means no clock
+            # change inside (no zone changes its offset twice within two days), so a start is
+            # midnight-in-UTC plus its offset: the same instants as the general path, and the
+            # local datetimes are built only for the times that turn out free.
+            fixed = (midnight + span.starts[0]).replace(tzinfo=tz).utcoffset()
+            if span_end.astimezone(tz).utcoffset() != fixed:
+                fixed = None
+            else:
+                midnight_utc = (midnight - fixed).replace(tzinfo=UTC)
             for offset in span.starts:
-                wall = midnight + offset
-                start_utc = wall.replace(tzinfo=tz).astimezone(UTC)
-                start = start_utc.astimezone(tz)
-                if start.replace(tzinfo=None) != wall:
-                    continue  # the clock skips this time (spring forward)
+                if fixed is not None:
+                    start_utc = midnight_utc + offset
+                else:
+                    wall = midnight + offset
+                    start_utc = wall.replace(tzinfo=tz).astimezone(UTC)
+                    start = start_utc.astimezone(tz)
+                    if start.replace(tzinfo=None) != wall:
+                        continue  # the clock skips this time (spring forward)
                 if start_utc > latest:
                     return slots
                 end_utc = start_utc + duration
@@ -281,7 +293,12 @@ def free_slots(
                 low = bisect_right(taken_ends, start_utc - before, low)
                 if low < n_taken and taken_starts[low] < end_utc + after:
                     continue
-                slots.append(Slot(start=start, end=end_utc.astimezone(tz)))
+                if fixed is not None:
+                    start = (midnight + offset).replace(tzinfo=tz)
+                    end = (end_utc + fixed).replace(tzinfo=tz)
+                else:
+                    end = end_utc.astimezone(tz)
+                slots.append(Slot(start=start, end=end))
         day += _ONE_DAY
     # Sorted and unique by construction: days ascend, spans are disjoint and ascend, starts
     # ascend within a span, and existing wall times map to instants in the same order.

@@ -70,7 +70,7 @@ def _details_context(selection: Selection, form, **extra) -> dict:
     }
 
 
-def _taken(request, selection: Selection, form, *, around, message: str) -> HttpResponse:
+def _taken(request, selection: Selection, form, *, around, message: str, **extra) -> HttpResponse:
     """The chosen time has gone: fresh nearby times, the runner's details kept."""
     nearby = services.nearby_slots(
         location=selection.location,
@@ -78,7 +78,8 @@ def _taken(request, selection: Selection, form, *, around, message: str) -> Http
         clinician=selection.clinician,
         around=around,
     )
-    context = _details_context(selection, form, nearby=nearby, taken_message=message)
+    # The booking key travels on, so a double submit of the suggested time books once.
+    context = _details_context(selection, form, nearby=nearby, taken_message=message, **extra)
     context["around"] = around
     return render(request, "booking/details.html", context)
 
@@ -154,7 +155,12 @@ def details(request):
             already = Appointment.objects.filter(booking_key=booking_key).first()
             if already is not None:
                 return redirect(already)
-        return _taken(request, selection, form, around=selection.start, message=error.message)
+        return _taken(
+            request, selection, form, around=selection.start, message=error.message, **extra
+        )
+    except services.AlreadyBooked as error:
+        messages.info(request, error.message)
+        return redirect(error.appointment)
     except services.GuardianRequired as error:
         form.add_error("guardian_name", error.message)
         return render(request, "booking/details.html", _details_context(selection, form, **extra))
