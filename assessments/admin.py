@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from itband.admin import AuditedAdminMixin
+
 from .models import Submission
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """Read-only: a submission is a record of what the runner answered and was told."""
 
     list_display = (
@@ -23,5 +25,11 @@ class SubmissionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    audit_action = "view_intake"
+
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would take the clinician's notes with it; intakes are records.
         return False

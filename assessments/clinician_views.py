@@ -127,8 +127,8 @@ def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Contact recorded.")
             audit_record(request=request, action="notes_change", obj=submission, detail=action)
             return redirect("clinician:intake", pk)
-    else:
-        audit_record(request=request, action="view_intake", obj=submission)
+    # Every page that shows the intake is a view of health data, a re-shown form included.
+    audit_record(request=request, action="view_intake", obj=submission)
     context = {**detail_context(submission), **{f"{k}_form": v for k, v in forms_by_action.items()}}
     status = 400 if any(f.errors for f in forms_by_action.values()) else 200
     return mark_no_store(render(request, "clinician/intake.html", context, status=status))

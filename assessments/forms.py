@@ -117,6 +117,9 @@ class StepForm(forms.Form):
         answers = {}
         for question in self.questions:
             if question.link_id in self.errors:
+                # An invalid edit never wipes the answer saved before it.
+                if question.link_id in self.stored:
+                    answers[question.link_id] = self.stored[question.link_id]
                 continue
             value = self.cleaned_data.get(question.link_id)
             if value not in (None, "", []):

@@ -68,7 +68,10 @@ class SubmissionQuerySet(models.QuerySet):
                 ),
                 next_visit=Min(
                     "appointments__start",
-                    filter=Q(appointments__status__in=["booked", "checked_in"]),
+                    filter=Q(
+                        appointments__status__in=["booked", "checked_in"],
+                        appointments__start__gte=timezone.now() - timedelta(hours=2),
+                    ),
                 ),
             )
             .select_related("reviewed_by")

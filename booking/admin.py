@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin
 
+from itband.admin import AuditedAdminMixin
+
 from .models import (
     Appointment,
     AppointmentEvent,
@@ -82,7 +84,7 @@ class ClosureAdmin(admin.ModelAdmin):
 
 
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("last_name", "first_name", "date_of_birth", "email", "phone")
     search_fields = ("last_name", "first_name", "email")
 

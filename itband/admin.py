@@ -22,7 +22,12 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     list_display = ("created_at", "subject", "status", "attempts", "sent_at", "topic")
     list_filter = ("status",)
     search_fields = ("topic", "key")
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    # The bodies carry runners' private links (result, manage): the log shows who, what and
+    # when, never the body.
+    readonly_fields = [
+        f.name for f in OutboxMessage._meta.fields if f.name not in {"body_text", "body_html"}
+    ]
+    exclude = ("body_text", "body_html", "attachments")
 
     def has_add_permission(self, request):
         return False
@@ -57,3 +62,19 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AuditedAdminMixin:
+    """Admin pages that show health data or contact details write an audit row per view."""
+
+    audit_action = "view_patient"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from .audit import audit_record
+
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if getattr(response, "status_code", 200) == 200 and request.method == "GET":
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                audit_record(request=request, action=self.audit_action, obj=obj, detail="admin")
+        return response

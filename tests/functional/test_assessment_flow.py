@@ -224,3 +224,19 @@ def test_expired_drafts_are_deleted_submissions_kept(client):
     assert drafts_purge_expired() == 1
     assert set(Submission.objects.values_list("pk", flat=True)) == {submitted.pk, fresh.pk}
     assert client.get(f"/assessment/{old_draft.token}/").status_code == 404
+
+
+def test_an_invalid_edit_then_back_keeps_the_saved_answer(client):
+    submission = start(client)
+    answer_all(client, submission, {k: WEAK_GLUTES[k] for k in ("about-you", "your-pain")})
+    client.post(step_url(submission, "your-pain"), {"pain_worst": "99", "action": "back"})
+    submission.refresh_from_db()
+    assert submission.answers["pain_worst"] == 6
+
+
+def test_the_first_step_has_no_back_button_to_lose_the_draft(client):
+    submission = start(client)
+    first = client.get(step_url(submission, "about-you")).content.decode()
+    assert 'value="back"' not in first
+    answer_all(client, submission, {"about-you": WEAK_GLUTES["about-you"]})
+    assert 'value="back"' in client.get(step_url(submission, "your-pain")).content.decode()
