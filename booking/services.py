@@ -459,6 +459,8 @@ def appointment_book(
                 booking_key=booking_key or None,
                 status_changed_at=now,
                 status_changed_by=booked_by,
+                # Booked inside the reminder window: the confirmation is the reminder.
+                reminder_sent_at=now if _inside_reminder_window(option.start, now) else None,
             )
     except (IntegrityError, OperationalError) as exc:
         if not _lost_slot_race(exc):
@@ -468,6 +470,10 @@ def appointment_book(
     _record(appointment, kind=AppointmentEvent.Kind.BOOKED, from_status="", actor=booked_by)
     _enqueue_email(appointment, "confirmation")
     return appointment
+
+
+def _inside_reminder_window(start: datetime, now: datetime) -> bool:
+    return start - now <= timedelta(hours=settings.BOOKING_REMINDER_HOURS_BEFORE)
 
 
 def _lock(appointment: Appointment) -> Appointment:
@@ -567,7 +573,8 @@ def appointment_reschedule(
     locked.start, locked.end = option.start, option.end
     locked.clinician = option.clinician
     locked.sequence += 1
-    locked.reminder_sent_at = None  # a new time gets its own reminder
+    # A new time gets its own reminder, unless this very email already is one.
+    locked.reminder_sent_at = now if _inside_reminder_window(option.start, now) else None
     try:
         with transaction.atomic():
             locked.save()

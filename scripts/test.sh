@@ -82,7 +82,7 @@ run "$ROOT/.venv/bin/ruff" check .
 run "$ROOT/.venv/bin/ruff" format --check .
 
 log "pytest on PostgreSQL + Redis + Chromium: unit, integration, functional, e2e"
-run "$PY" -m pytest tests/unit tests/integration tests/functional tests/security tests/e2e -q ${PYTEST_ARGS:-}
+run "$PY" -m pytest tests/unit tests/integration tests/functional tests/security tests/e2e tests/faults -q ${PYTEST_ARGS:-}
 
 log "smoke pass on SQLite (the embedded default of make run)"
 SMOKE="$(mktemp -d /tmp/itband-smoke.XXXXXX)"

@@ -421,3 +421,32 @@ def test_desk_status_changes_are_recorded(clinic, day, front_desk_user):
         services.appointment_set_status(
             appointment=appointment, status=Appointment.Status.BOOKED, actor=front_desk_user
         )
+
+
+def test_a_visit_booked_inside_the_reminder_window_gets_no_extra_reminder(reference_data):
+    from booking.services import appointment_book, available_slots, reminders_send_due
+    from tests.factories import booking_clinic as _clinic
+
+    clinic = _clinic(start=time(0), end=time(23, 45))  # open around the clock
+    now = timezone.now()
+    soon = [
+        option
+        for option in available_slots(
+            location=clinic.location,
+            appointment_type=clinic.types["initial-evaluation"],
+            start_date=timezone.localdate(),
+            end_date=timezone.localdate() + timedelta(days=3),
+            min_notice=timedelta(0),
+        )
+        if option.start - now < timedelta(hours=20)
+    ]
+    appointment = appointment_book(
+        start=soon[0].start,
+        appointment_type=clinic.types["initial-evaluation"],
+        location=clinic.location,
+        clinician=None,
+        patient=PatientDetails("Riley", "Runner", "r@example.com", "3015550100", date(1990, 1, 1)),
+        min_notice=timedelta(0),
+    )
+    assert appointment.reminder_sent_at is not None
+    assert reminders_send_due() == 0
