@@ -30,7 +30,19 @@ CONFIRMATORY_TESTS: dict[str, tuple[str, ...]] = {
 }
 
 
+GROUP_TITLES: dict[str, str] = {
+    "itb_pattern": "IT band pattern",
+    "hip_mobility": "Hip mobility",
+    "strength_balance": "Strength balance",
+    "pelvic_position": "Pelvic position",
+    "movement_technique": "Movement and running technique",
+    "training_load": "Training load",
+}
+
+
 def suggested_tests(primary: list[str], itb_likelihood: str) -> list[tuple[str, tuple[str, ...]]]:
-    """Tests for the ITB pattern (unless unlikely) and for each primary driver, in order."""
+    """(group title, tests) for the ITB pattern (unless unlikely) and each primary driver."""
     keys = ([] if itb_likelihood == "unlikely" else ["itb_pattern"]) + list(primary)
-    return [(key, CONFIRMATORY_TESTS[key]) for key in keys if key in CONFIRMATORY_TESTS]
+    return [
+        (GROUP_TITLES[key], CONFIRMATORY_TESTS[key]) for key in keys if key in CONFIRMATORY_TESTS
+    ]
