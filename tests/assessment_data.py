@@ -119,3 +119,6 @@ def make_submission(answers: dict = WEAK_GLUTES, **contact) -> Submission:
             submission=submission, step_slug=slug, step_answers=form.step_answers(), complete=True
         )
     return submission_submit(submission=submission, contact=Contact(**contact))
+
+
+SOFT_FLAG_ANSWERS = with_changes(WEAK_GLUTES, safety_check={"safety_soft": ["giving_way"]})

@@ -24,3 +24,8 @@ window.addEventListener("pageshow", function () {
     delete form.dataset.submitted;
   });
 });
+// Buttons that change a record ask first: <button data-confirm="Check in Maya Brooks?">.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-confirm]");
+  if (button && !window.confirm(button.dataset.confirm)) { event.preventDefault(); }
+});

@@ -45,6 +45,8 @@ def test_front_desk_runs_the_day(live_server, page: Page):
     )
     PatientFactory(first_name="Sofia", last_name="Reyes", email="sofia@example.com")
 
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
     sign_in(page, live_server.url, "fran")
     expect(page).to_have_url(re.compile(r"/desk/$"))
     expect(page.locator("main")).to_contain_text("Maya Brooks")
@@ -55,6 +57,7 @@ def test_front_desk_runs_the_day(live_server, page: Page):
     assert_accessible(page)
     page.get_by_role("button", name="Check in").click()
     expect(page.locator("#appointment-status")).to_have_text("Checked in")
+    assert dialogs == ["Check in Maya Brooks?"]  # every action asks first
 
     # Mark a no-show from a fresh appointment page.
     page.get_by_role("button", name="Mark no-show").click()
