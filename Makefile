@@ -25,6 +25,10 @@ run: .venv/.runtime node_modules/.installed
 test: .venv/.dev node_modules/.installed
 	bash scripts/test.sh
 
+# Throughput, latency, slot timings, queries per page and page weight (docs/benchmarks.md).
+bench: .venv/.runtime node_modules/.installed
+	bash scripts/bench.sh
+
 lint: .venv/.dev
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .

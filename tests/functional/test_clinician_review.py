@@ -139,3 +139,18 @@ def test_queue_query_count_is_flat(client, clinician_user, django_assert_max_num
         make_submission(first_name="B")
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get("/clinician/")
+
+
+def test_the_queue_is_paged_and_every_intake_is_reachable(client, clinician_user, monkeypatch):
+    from assessments import clinician_views
+
+    monkeypatch.setattr(clinician_views, "QUEUE_PAGE_SIZE", 2)
+    intakes = [make_submission(first_name=f"R{i}") for i in range(5)]
+    client.force_login(clinician_user)
+    seen = []
+    for number in (1, 2, 3):
+        response = client.get(f"/clinician/?state=awaiting&page={number}")
+        seen += [s.pk for s in response.context["intakes"]]
+    assert sorted(seen) == sorted(s.pk for s in intakes)
+    assert "Page 1 of 3" in client.get("/clinician/").content.decode()
+    assert client.get("/clinician/?page=abc").status_code == 200
