@@ -132,10 +132,12 @@ class StepForm(forms.Form):
         rows = []
         for question in self.questions:
             local = [c for c in question.enable_when if c.question in own]
+            field = self[question.link_id]
             rows.append(
                 {
                     "question": question,
-                    "field": self[question.link_id],
+                    "field": field,
+                    "options": self._options(question, field),
                     "show_rule": json.dumps(
                         {
                             "behavior": question.enable_behavior,
@@ -151,6 +153,24 @@ class StepForm(forms.Form):
                 }
             )
         return rows
+
+    @staticmethod
+    def _options(question: Question, field) -> list[dict]:
+        """Radio/checkbox data for the template, without Django's per-option widget rendering
+        (it was most of the page's time)."""
+        if not question.is_choice:
+            return []
+        value = field.value()
+        chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
+        return [
+            {
+                "value": option.value,
+                "label": option.label,
+                "id": f"{field.auto_id}_{index}",
+                "checked": option.value in chosen,
+            }
+            for index, option in enumerate(question.options)
+        ]
 
     def _hint(self, conditions) -> str:
         """Plain words for a same-step rule, shown when JavaScript is off."""
