@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, F, IntegerField, Min, Q, Value, When
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -44,8 +44,8 @@ class SubmissionQuerySet(models.QuerySet):
 
     def review_queue(self, *, state: str = "awaiting", location: str = "", clinician_user=None):
         """The clinician's queue: red flags first (emergency, urgent, soft), then the date of
-        the next visit, then submission time. Appointment facts come through the reverse
-        relation of the appointment's foreign key (this app never imports booking)."""
+        the next visit, then submission time. The filters read appointment facts through the
+        reverse relation of the appointment's foreign key (this app never imports booking)."""
         queryset = self.submitted()
         if state == "awaiting":
             queryset = queryset.filter(reviewed_at__isnull=True, closed_at__isnull=True)
@@ -57,25 +57,10 @@ class SubmissionQuerySet(models.QuerySet):
             queryset = queryset.filter(appointments__location__slug=location)
         if clinician_user is not None:
             queryset = queryset.filter(appointments__clinician__user=clinician_user)
-        return (
-            queryset.annotate(
-                flag_rank=Case(
-                    When(highest_flag="emergency", then=Value(0)),
-                    When(highest_flag="urgent", then=Value(1)),
-                    When(highest_flag="soft", then=Value(2)),
-                    default=Value(3),
-                    output_field=IntegerField(),
-                ),
-                next_visit=Min(
-                    "appointments__start",
-                    filter=Q(
-                        appointments__status__in=["booked", "checked_in"],
-                        appointments__start__gte=timezone.now() - timedelta(hours=2),
-                    ),
-                ),
-            )
-            .select_related("reviewed_by")
-            .order_by("flag_rank", F("next_visit").asc(nulls_last=True), "submitted_at", "pk")
+        if location or clinician_user is not None:
+            queryset = queryset.distinct()  # several visits at one clinic: one row
+        return queryset.select_related("reviewed_by").order_by(
+            "flag_rank", F("next_visit_at").asc(nulls_last=True), "submitted_at", "pk"
         )
 
 
@@ -89,6 +74,8 @@ class Submission(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
+
+    FLAG_RANKS = {"emergency": 0, "urgent": 1, "soft": 2, "": 3}
 
     class Flag(models.TextChoices):
         NONE = "", "None"
@@ -116,6 +103,11 @@ class Submission(models.Model):
     primary_driver = models.CharField(max_length=30, blank=True)
     highest_flag = models.CharField(max_length=10, choices=Flag, blank=True, default="")
     itb_likelihood = models.CharField(max_length=12, blank=True)
+    # The review queue's sort keys, kept on the row so the queue is an index scan:
+    # 0 emergency, 1 urgent, 2 soft, 3 none (set at submit), and the next booked visit
+    # (refreshed by the booking services whenever a linked appointment changes).
+    flag_rank = models.PositiveSmallIntegerField(default=3)
+    next_visit_at = models.DateTimeField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -142,6 +134,13 @@ class Submission(models.Model):
         indexes = [
             models.Index(fields=["status", "updated_at"], name="submission_status_idx"),
             models.Index(fields=["email"], name="submission_email_idx"),
+            models.Index(
+                fields=["flag_rank", "next_visit_at", "submitted_at"],
+                name="submission_queue_idx",
+                condition=models.Q(
+                    status="submitted", reviewed_at__isnull=True, closed_at__isnull=True
+                ),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
 
@@ -90,6 +91,7 @@ def submission_submit(*, submission: Submission, contact: Contact) -> Submission
     submission.result = result.as_dict()
     submission.primary_driver = result.primary[0] if result.primary else ""
     submission.highest_flag = result.highest_flag or ""
+    submission.flag_rank = Submission.FLAG_RANKS[submission.highest_flag]
     submission.itb_likelihood = result.itb_likelihood
     submission.first_name = contact.first_name
     submission.last_name = contact.last_name
@@ -176,3 +178,17 @@ def clinician_note_add(*, submission: Submission, author, body: str):
     from .models import ClinicianNote
 
     return ClinicianNote.objects.create(submission=submission, author=author, body=body.strip())
+
+
+# Statuses of a visit still to come (booking's Appointment.Status values, read by name here
+# because this app never imports booking).
+UPCOMING_VISIT_STATUSES = ("booked", "checked_in")
+
+
+def submission_refresh_next_visit(*, submission_id: int) -> None:
+    """Store the intake's next booked visit (the review queue sorts on it). The booking
+    services call this after every change to an appointment linked to the intake."""
+    next_visit = Submission.objects.filter(
+        pk=submission_id, appointments__status__in=UPCOMING_VISIT_STATUSES
+    ).aggregate(next_visit=Min("appointments__start"))["next_visit"]
+    Submission.objects.filter(pk=submission_id).update(next_visit_at=next_visit)

@@ -17,6 +17,7 @@ from django.db import DatabaseError, IntegrityError, OperationalError, transacti
 from django.utils import timezone
 
 from assessments.models import Submission
+from assessments.services import submission_refresh_next_visit
 from itband.outbox import Attachment, outbox_enqueue
 
 from .calendar import appointment_ics, calendar_filename
@@ -349,6 +350,8 @@ def _record(
     actor,
     detail: str = "",
 ) -> None:
+    """Every change to an appointment passes here: its history row, and the linked intake's
+    next visit (the clinicians' review queue sorts on it)."""
     AppointmentEvent.objects.create(
         appointment=appointment,
         kind=kind,
@@ -357,6 +360,8 @@ def _record(
         actor=actor,
         detail=detail[:300],
     )
+    if appointment.submission_id:
+        submission_refresh_next_visit(submission_id=appointment.submission_id)
 
 
 # --- Writes ----------------------------------------------------------------------------------

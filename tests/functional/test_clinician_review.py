@@ -154,3 +154,58 @@ def test_the_queue_is_paged_and_every_intake_is_reachable(client, clinician_user
     assert sorted(seen) == sorted(s.pk for s in intakes)
     assert "Page 1 of 3" in client.get("/clinician/").content.decode()
     assert client.get("/clinician/?page=abc").status_code == 200
+
+
+def test_queue_orders_by_the_next_visit_and_follows_booking_changes(client, clinician_user):
+    from booking.services import (
+        PatientDetails,
+        appointment_book,
+        appointment_cancel,
+        appointment_reschedule,
+        available_slots,
+    )
+    from tests.factories import booking_clinic
+
+    clinic = booking_clinic()
+    today = timezone.localdate()
+    later, soon, unbooked = (make_submission(first_name=n) for n in ("Later", "Soon", "None"))
+
+    def slot(days):
+        return available_slots(
+            location=clinic.location,
+            appointment_type=clinic.types["initial-evaluation"],
+            start_date=today + timedelta(days=days),
+            end_date=today + timedelta(days=days),
+        )[0].start
+
+    def book(intake, days):
+        return appointment_book(
+            start=slot(days),
+            appointment_type=clinic.types["initial-evaluation"],
+            location=clinic.location,
+            clinician=None,
+            patient=PatientDetails(
+                intake.first_name,
+                "R",
+                f"{intake.pk}@x.com",
+                "3015550100",
+                timezone.localdate().replace(year=1990),
+            ),
+            submission=intake,
+        )
+
+    visit_later = book(later, 9)
+    visit_soon = book(soon, 3)
+    client.force_login(clinician_user)
+
+    def order():
+        return [s.pk for s in client.get("/clinician/").context["intakes"]]
+
+    assert order() == [soon.pk, later.pk, unbooked.pk]
+    appointment_reschedule(appointment=visit_later, new_start=slot(2), by="desk")
+    assert order() == [later.pk, soon.pk, unbooked.pk]
+    appointment_cancel(appointment=visit_soon, by="clinic", reason="ill")
+    soon.refresh_from_db()
+    assert soon.next_visit_at is None
+    # Without a visit, "soon" falls back to submission time: before "unbooked".
+    assert order() == [later.pk, soon.pk, unbooked.pk]

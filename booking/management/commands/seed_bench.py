@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from assessments import scoring
@@ -194,6 +195,7 @@ class Command(BaseCommand):
                     result=result.as_dict(),
                     primary_driver=result.primary[0] if result.primary else "",
                     highest_flag=result.highest_flag or "",
+                    flag_rank=Submission.FLAG_RANKS[result.highest_flag or ""],
                     itb_likelihood=result.itb_likelihood,
                     submitted_at=submitted_at,
                     # About one in five still awaits review.
@@ -265,6 +267,16 @@ class Command(BaseCommand):
                 )
             )
         Appointment.objects.bulk_create(rows, batch_size=1000)
+        # bulk_create skips the services, so the intakes' next visits are set here in one pass.
+        upcoming = (
+            Appointment.objects.filter(
+                submission=OuterRef("pk"),
+                status__in=(Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN),
+            )
+            .order_by("start")
+            .values("start")[:1]
+        )
+        Submission.objects.update(next_visit_at=Subquery(upcoming))
         return len(rows)
 
 
