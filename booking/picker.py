@@ -18,7 +18,7 @@ from assessments.models import Submission
 
 from .dates import within_reach
 from .models import AppointmentType, Clinician, Location
-from .services import SlotOption, available_slots
+from .services import SlotOption, available_days
 
 WINDOW_DAYS = 14
 ANY = "any"
@@ -129,7 +129,7 @@ def select(
 @dataclass(frozen=True)
 class DayChoice:
     day: date
-    count: int
+    count: int | None  # the number of free times, counted for the selected day only
     url: str
     selected: bool
 
@@ -163,35 +163,35 @@ def slot_view(
     assert selection.location and selection.appointment_type
     from_date = selection.from_date or timezone.localdate()
     window_end = from_date + timedelta(days=WINDOW_DAYS - 1)
-    options = available_slots(
+    # Which days have a free time (each day's search stops at its first), and the times of
+    # the chosen day only: the list never needs every time of the two weeks.
+    found = available_days(
         location=selection.location,
         appointment_type=selection.appointment_type,
         clinician=selection.clinician,
         start_date=from_date,
         end_date=window_end,
+        day=selection.day,
         now=now,
         exclude_appointment=exclude_appointment,
         prefer=getattr(exclude_appointment, "clinician", None),
         min_notice=min_notice,
     )
-    by_day: dict[date, list[SlotOption]] = {}
-    for option in options:
-        by_day.setdefault(option.start.date(), []).append(option)
-    day = selection.day if selection.day in by_day else next(iter(by_day), None)
+    day = found.day
     days = [
         DayChoice(
             day=d,
-            count=len(day_options),
+            count=len(found.options) if d == day else None,
             url=selection.url(
                 picker_base, **{"from": from_date.isoformat(), "date": d.isoformat()}
             ),
             selected=d == day,
         )
-        for d, day_options in by_day.items()
+        for d in found.days
     ]
     times = [
         TimeChoice(option=option, url=selection.url(pick_base, start=option.start.isoformat()))
-        for option in by_day.get(day, [])
+        for option in found.options
     ]
     today = timezone.localdate()
     horizon = today + timedelta(days=settings.BOOKING_HORIZON_DAYS)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, OperationalError, transaction
@@ -33,7 +34,15 @@ from .models import (
     WeeklyAvailability,
     age_on,
 )
-from .slots import Interval, SlotRules, WeeklyHours, first_available, free_slots
+from .slots import (
+    Interval,
+    Slot,
+    SlotRules,
+    WeeklyHours,
+    first_available,
+    free_days,
+    free_slots,
+)
 
 ADULT_AGE = 18
 BLOCKING_FLAGS = frozenset({"emergency", "urgent"})
@@ -155,6 +164,127 @@ def available_slots(
     Four queries whatever the number of appointments: weekly hours, time off, closures and
     busy appointments. A clinician's appointments at the other clinic count as busy too.
     """
+    availability = _availability(
+        location=location,
+        appointment_type=appointment_type,
+        clinician=clinician,
+        start_date=start_date,
+        end_date=end_date,
+        now=now,
+        min_notice=min_notice,
+        exclude_appointment=exclude_appointment,
+        prefer=prefer,
+        ignore_appointments=ignore_appointments,
+    )
+    return availability.options(start_date, end_date) if availability else []
+
+
+@dataclass(frozen=True)
+class DaySlots:
+    """A window of days: those with at least one free time, and the free times of one."""
+
+    days: list[date]
+    day: date | None  # the day whose times are listed: the one asked for, else the first
+    options: list[SlotOption]
+
+
+def available_days(
+    *,
+    location: Location,
+    appointment_type: AppointmentType,
+    clinician: Clinician | None = None,
+    start_date: date,
+    end_date: date,
+    day: date | None = None,
+    now: datetime | None = None,
+    min_notice: timedelta | None = None,
+    exclude_appointment: Appointment | None = None,
+    prefer: Clinician | None = None,
+) -> DaySlots:
+    """The days from ``start_date`` to ``end_date`` that have a free time, and all the free
+    times of ``day`` (when it has any, else of the first such day), as ``available_slots``
+    would find them: the same four queries, but each day's search stops at its first free
+    time and the times are built for one day only.
+    """
+    availability = _availability(
+        location=location,
+        appointment_type=appointment_type,
+        clinician=clinician,
+        start_date=start_date,
+        end_date=end_date,
+        now=now,
+        min_notice=min_notice,
+        exclude_appointment=exclude_appointment,
+        prefer=prefer,
+    )
+    if availability is None:
+        return DaySlots(days=[], day=None, options=[])
+    days = availability.days(start_date, end_date)
+    if day not in days:
+        day = days[0] if days else None
+    options = availability.options(day, day) if day is not None else []
+    return DaySlots(days=days, day=day, options=options)
+
+
+@dataclass(frozen=True)
+class _Availability:
+    """Everything the slot engine needs for one clinic and type, loaded in four queries."""
+
+    clinicians: list[Clinician]  # "first available" order: the preferred one first
+    hours: dict[int, list[WeeklyHours]]
+    busy: dict[int, list[Interval]]
+    blocked: dict[int, list[Interval]]
+    closed: set[date]
+    zone: ZoneInfo
+    rules: SlotRules
+    now: datetime
+
+    def _engine_args(self, pk: int, start_date: date, end_date: date) -> dict:
+        return {
+            "hours": self.hours[pk],
+            "tz": self.zone,
+            "rules": self.rules,
+            "now": self.now,
+            "start_date": start_date,
+            "end_date": end_date,
+            "busy": self.busy[pk],
+            "blocked": self.blocked[pk],
+            "closed_dates": self.closed,
+        }
+
+    def options(self, start_date: date, end_date: date) -> list[SlotOption]:
+        per_clinician: dict[Clinician, list[Slot]] = {
+            clinician: free_slots(**self._engine_args(clinician.pk, start_date, end_date))
+            for clinician in self.clinicians
+        }
+        return [
+            SlotOption(start=slot.start, end=slot.end, clinicians=who)
+            for slot, who in first_available(per_clinician)
+        ]
+
+    def days(self, start_date: date, end_date: date) -> list[date]:
+        found: set[date] = set()
+        for clinician in self.clinicians:
+            # A day an earlier clinician has free is not searched again.
+            args = self._engine_args(clinician.pk, start_date, end_date)
+            found.update(free_days(**args, skip_dates=found))
+        return sorted(found)
+
+
+def _availability(
+    *,
+    location: Location,
+    appointment_type: AppointmentType,
+    clinician: Clinician | None,
+    start_date: date,
+    end_date: date,
+    now: datetime | None,
+    min_notice: timedelta | None,
+    exclude_appointment: Appointment | None,
+    prefer: Clinician | None,
+    ignore_appointments: bool = False,
+) -> _Availability | None:
+    """Load hours, time off, closures and busy time (four queries); None when nobody works."""
     now = now or timezone.now()
     zone = location.zone
     hours_query = WeeklyAvailability.objects.filter(
@@ -172,7 +302,7 @@ def available_slots(
             WeeklyHours(weekday=block.weekday, start=block.start, end=block.end)
         )
     if not clinicians:
-        return []
+        return None
     ids = list(clinicians)
     # A day either side covers buffers and any zone offset.
     range_start = datetime.combine(start_date, time(), tzinfo=zone).astimezone(UTC) - timedelta(
@@ -198,9 +328,11 @@ def available_slots(
             Appointment.objects.holding_time()
             .filter(clinician_id__in=ids)
             .overlapping(range_start, range_end)
+            .order_by()  # the engine sorts busy time itself
         )
         if exclude_appointment is not None:
             appointments = appointments.exclude(pk=exclude_appointment.pk)
+        minutes: dict[int, timedelta] = {}  # a few buffer lengths, hundreds of rows
         for clinician_id, start, end, before, after in appointments.values_list(
             "clinician_id",
             "start",
@@ -208,31 +340,24 @@ def available_slots(
             "appointment_type__buffer_before_minutes",
             "appointment_type__buffer_after_minutes",
         ):
+            if before not in minutes:
+                minutes[before] = timedelta(minutes=before)
+            if after not in minutes:
+                minutes[after] = timedelta(minutes=after)
             # An appointment keeps its own buffers clear too.
-            busy[clinician_id].append(
-                Interval(start - timedelta(minutes=before), end + timedelta(minutes=after))
-            )
+            busy[clinician_id].append(Interval(start - minutes[before], end + minutes[after]))
 
-    rules = slot_rules(appointment_type, min_notice=min_notice)
     order = sorted(ids, key=lambda pk: (prefer is None or pk != prefer.pk,))  # stable
-    per_clinician = {
-        clinicians[pk]: free_slots(
-            hours=hours[pk],
-            tz=zone,
-            rules=rules,
-            now=now,
-            start_date=start_date,
-            end_date=end_date,
-            busy=busy[pk],
-            blocked=blocked[pk],
-            closed_dates=closed,
-        )
-        for pk in order
-    }
-    return [
-        SlotOption(start=slot.start, end=slot.end, clinicians=who)
-        for slot, who in first_available(per_clinician)
-    ]
+    return _Availability(
+        clinicians=[clinicians[pk] for pk in order],
+        hours=hours,
+        busy=busy,
+        blocked=blocked,
+        closed=closed,
+        zone=zone,
+        rules=slot_rules(appointment_type, min_notice=min_notice),
+        now=now,
+    )
 
 
 def nearby_slots(

@@ -26,6 +26,7 @@ __all__ = [
     "SlotRules",
     "WeeklyHours",
     "first_available",
+    "free_days",
     "free_slots",
     "slots_by_day",
 ]
@@ -48,7 +49,8 @@ def _require_date(value: date, what: str) -> None:
 
 
 def _utc(value: datetime) -> datetime:
-    return value.astimezone(UTC)
+    # Already in UTC (as the database gives them): nothing to convert.
+    return value if value.tzinfo is UTC else value.astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,8 +197,7 @@ def _taken_time(intervals: Iterable[Interval]) -> tuple[list[datetime], list[dat
     """Busy and blocked time as sorted, disjoint UTC intervals: (starts, ends)."""
     spans: list[tuple[datetime, datetime]] = []
     for interval in intervals:
-        _require_aware(interval.start, "interval start")
-        _require_aware(interval.end, "interval end")
+        # An Interval is frozen and checked aware when made: no second check per search.
         start, end = _utc(interval.start), _utc(interval.end)
         if start < end:
             spans.append((start, end))
@@ -231,12 +232,82 @@ def free_slots(
     must stay clear of both, and may reach outside the working hours. Dates are local and
     inclusive; a slot starts at least `min_notice` and at most `horizon` after `now`.
     """
+    return _scan(
+        hours=hours,
+        tz=tz,
+        rules=rules,
+        now=now,
+        start_date=start_date,
+        end_date=end_date,
+        busy=busy,
+        blocked=blocked,
+        closed_dates=closed_dates,
+        skip_dates=(),
+        first_only=False,
+    )
+
+
+def free_days(
+    *,
+    hours: Iterable[WeeklyHours],
+    tz: ZoneInfo,
+    rules: SlotRules,
+    now: datetime,
+    start_date: date,
+    end_date: date,
+    busy: Iterable[Interval] = (),
+    blocked: Iterable[Interval] = (),
+    closed_dates: Iterable[date] = (),
+    skip_dates: Iterable[date] = (),
+) -> list[date]:
+    """The local dates in [start_date, end_date] on which `free_slots` would offer a time.
+
+    The same days as ``slots_by_day(free_slots(...))`` with the same arguments, in order, but
+    each day's search ends at its first free time, so a day with free time costs a few
+    candidates instead of all of them. `skip_dates` are not searched and not returned: for
+    "first available", the days an earlier clinician already has free need no second look.
+    """
+    skip = frozenset(skip_dates)
+    for day in skip:
+        _require_date(day, "skipped date")
+    found = _scan(
+        hours=hours,
+        tz=tz,
+        rules=rules,
+        now=now,
+        start_date=start_date,
+        end_date=end_date,
+        busy=busy,
+        blocked=blocked,
+        closed_dates=closed_dates,
+        skip_dates=skip,
+        first_only=True,
+    )
+    return [slot.start.date() for slot in found]
+
+
+def _scan(
+    *,
+    hours: Iterable[WeeklyHours],
+    tz: ZoneInfo,
+    rules: SlotRules,
+    now: datetime,
+    start_date: date,
+    end_date: date,
+    busy: Iterable[Interval],
+    blocked: Iterable[Interval],
+    closed_dates: Iterable[date],
+    skip_dates: Iterable[date],
+    first_only: bool,
+) -> list[Slot]:
+    """free_slots' search; with `first_only`, only each day's first free slot."""
     _require_aware(now, "now")
     _require_date(start_date, "start_date")
     _require_date(end_date, "end_date")
     closed = frozenset(closed_dates)
     for day in closed:
         _require_date(day, "closed date")
+    passed_over = closed.union(skip_dates)
     taken_starts, taken_ends = _taken_time([*busy, *blocked])
 
     earliest = _utc(now) + rules.min_notice
@@ -256,13 +327,14 @@ def free_slots(
     day = first_day
     while day <= last_day:
         weekday = day.weekday()
-        if day in closed or not blocks[weekday]:
+        if day in passed_over or not blocks[weekday]:
             day += _ONE_DAY
             continue
         spans = spans_of_weekday.get(weekday)
         if spans is None:
             spans = spans_of_weekday[weekday] = _working_spans(blocks[weekday], rules.step)
         midnight = datetime.combine(day, time())
+        found = False
         for span in spans:
             span_end = _clock_reaches(midnight + span.end, tz)
             # Fast path: one UTC offset from the span's first start to its end means no clock
@@ -299,6 +371,11 @@ def free_slots(
                 else:
                     end = end_utc.astimezone(tz)
                 slots.append(Slot(start=start, end=end))
+                if first_only:
+                    found = True
+                    break  # this day has a free time: on to the next
+            if found:
+                break
         day += _ONE_DAY
     # Sorted and unique by construction: days ascend, spans are disjoint and ascend, starts
     # ascend within a span, and existing wall times map to instants in the same order.

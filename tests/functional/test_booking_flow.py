@@ -119,6 +119,18 @@ def test_days_without_free_times_are_not_offered(client, clinic, day):
     assert f"date={(day + timedelta(days=1)).isoformat()}" in html
 
 
+def test_the_day_list_counts_the_chosen_days_times(client, clinic, day):
+    html = client.get(
+        "/book/",
+        {"location": clinic.location.slug, "type": "initial-evaluation", "date": day.isoformat()},
+    ).content.decode()
+    hidden = re.findall(r'<span class="visually-hidden">, ([^<]*)</span></a></li>', html)
+    times = links(html, "/book/details/")
+    # The chosen day tells its number of times; the others only that they have some.
+    assert hidden.count(f"{len(times)} free times") == 1
+    assert hidden.count("free times") == len(hidden) - 1 >= 1
+
+
 def test_a_minor_needs_a_guardian(client, clinic, day):
     start = local_time(clinic.location, day, 10)
     sixteen = date(day.year - 16, 1, 15).isoformat()

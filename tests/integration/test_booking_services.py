@@ -350,6 +350,98 @@ def test_availability_query_count_is_constant(clinic, django_assert_max_num_quer
     assert options
 
 
+def fill(clinic, clinician, day, first_hour: int, last_hour: int) -> None:
+    """Book `clinician` solid, hour by hour, from first_hour to last_hour on `day`."""
+    patient = PatientFactory()
+    for hour in range(first_hour, last_hour):
+        start = local_time(clinic.location, day, hour)
+        AppointmentFactory(
+            patient=patient,
+            location=clinic.location,
+            clinician=clinician,
+            appointment_type=clinic.types["initial-evaluation"],
+            start=start,
+            end=start + timedelta(hours=1),
+        )
+
+
+def test_available_days_are_the_days_of_available_slots():
+    """The day list and the chosen day's times are what the full two-week search gives."""
+    clinic = booking_clinic(clinicians=2, start=time(8), end=time(12), weekdays=range(5))
+    location, kind = clinic.location, clinic.types["initial-evaluation"]
+    first = timezone.localdate() + timedelta(days=2)
+    last = first + timedelta(days=13)
+    full, half = first + timedelta(days=3), first + timedelta(days=4)
+    for clinician in clinic.clinicians:  # nobody free on `full`
+        fill(clinic, clinician, full, 8, 12)
+    fill(clinic, clinic.clinicians[0], half, 8, 12)  # only the second clinician on `half`
+    Closure.objects.create(location=location, date=first + timedelta(days=7), reason="Holiday")
+    now = timezone.now()
+    common = {"location": location, "appointment_type": kind, "now": now}
+    every = services.available_slots(**common, start_date=first, end_date=last)
+    by_day: dict[date, list] = {}
+    for option in every:
+        by_day.setdefault(option.start.date(), []).append(option)
+    assert full not in by_day and half in by_day
+
+    found = services.available_days(**common, start_date=first, end_date=last)
+    assert found.days == list(by_day)
+    assert found.day == found.days[0] and found.options == by_day[found.day]
+    for day in (half, last, full):
+        found = services.available_days(**common, start_date=first, end_date=last, day=day)
+        expected_day = day if day in by_day else next(iter(by_day))
+        assert found.day == expected_day
+        assert found.options == by_day[expected_day]
+    assert {o.clinician for o in by_day[half]} == {clinic.clinicians[1]}
+
+    one = services.available_days(
+        **common, clinician=clinic.clinicians[0], start_date=first, end_date=last
+    )
+    assert half not in one.days and full not in one.days
+
+
+def test_available_days_when_nothing_is_free(clinic):
+    day = timezone.localdate() + timedelta(days=3)
+    fill(clinic, clinic.clinician, day, 8, 17)
+    found = services.available_days(
+        location=clinic.location,
+        appointment_type=clinic.types["initial-evaluation"],
+        start_date=day,
+        end_date=day,
+        day=day,
+    )
+    assert found == services.DaySlots(days=[], day=None, options=[])
+
+
+@pytest.mark.parametrize("count", [5, 150])
+def test_available_days_query_count_is_constant(clinic, django_assert_max_num_queries, count: int):
+    location, kind = clinic.location, clinic.types["follow-up"]
+    patient = PatientFactory()
+    first = timezone.localdate() + timedelta(days=1)
+    for n in range(count):
+        day = first + timedelta(days=n % 14)
+        start = local_time(location, day, 8) + timedelta(minutes=45 * (n // 14))
+        AppointmentFactory(
+            patient=patient,
+            location=location,
+            clinician=clinic.clinician,
+            appointment_type=kind,
+            start=start,
+            end=start + timedelta(minutes=45),
+        )
+    location = type(location).objects.get(pk=location.pk)
+    kind = type(kind).objects.get(pk=kind.pk)
+    with django_assert_max_num_queries(4):
+        found = services.available_days(
+            location=location,
+            appointment_type=kind,
+            start_date=first,
+            end_date=first + timedelta(days=13),
+            day=first + timedelta(days=5),
+        )
+    assert found.options
+
+
 def test_slots_across_the_end_of_daylight_saving_time():
     """2026-11-01: clocks go back at 02:00. 08:00 stays 08:00 local on both sides."""
     clinic = booking_clinic(start=time(8), end=time(10))

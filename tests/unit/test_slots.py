@@ -21,6 +21,7 @@ from booking.slots import (
     SlotRules,
     WeeklyHours,
     first_available,
+    free_days,
     free_slots,
     slots_by_day,
 )
@@ -590,6 +591,147 @@ def test_slots_by_day_groups_by_local_date() -> None:
     assert slots_by_day([]) == {}
 
 
+# --- free_days: which days have a free time ------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", TABLE.values(), ids=TABLE.keys())
+def test_free_days_agrees_with_the_slot_table(case: dict) -> None:
+    case = dict(case)
+    hours, slot_rules, expected = case.pop("hours"), case.pop("rules"), case.pop("expected")
+    case.setdefault("now", EARLY_NOW)
+    found = free_days(
+        hours=hours, tz=NY, rules=slot_rules, start_date=WEDNESDAY, end_date=WEDNESDAY, **case
+    )
+    assert found == ([WEDNESDAY] if expected else [])
+
+
+def days_after(n: int) -> date:
+    return WEDNESDAY + timedelta(days=n)
+
+
+WEEK = [block(wd, "09:00", "12:00") for wd in (MON, TUE, WED, THU, FRI)]
+FREE_DAYS_TABLE = {
+    "working days only": {
+        "hours": WEEK,
+        "end_date": days_after(6),
+        "expected": [0, 1, 2, 5, 6],  # Wed, Thu, Fri, then Mon, Tue
+    },
+    "a fully booked day is left out": {
+        "hours": WEEK,
+        "end_date": days_after(2),
+        "busy": [busy_at(days_after(1), "08:00", "12:00")],
+        "expected": [0, 2],
+    },
+    "one free time, the day's last candidate, is enough": {
+        "hours": WEEK,
+        "end_date": days_after(1),
+        "busy": [busy_at(WEDNESDAY, "09:00", "11:00"), busy_at(days_after(1), "09:00", "11:15")],
+        "expected": [0],
+    },
+    "a free time only in the day's second block counts": {
+        "hours": [block(WED, "09:00", "10:00"), block(WED, "13:00", "14:00")],
+        "busy": [busy_at(WEDNESDAY, "09:00", "10:00")],
+        "expected": [0],
+    },
+    "closed dates are left out": {
+        "hours": WEEK,
+        "end_date": days_after(2),
+        "closed_dates": [days_after(1)],
+        "expected": [0, 2],
+    },
+    "skipped dates are neither searched nor returned": {
+        "hours": WEEK,
+        "end_date": days_after(2),
+        "skip_dates": [WEDNESDAY, days_after(2)],
+        "expected": [1],
+    },
+    "notice runs past the rest of today": {
+        "hours": WEEK,
+        "end_date": days_after(1),
+        "now": at(WEDNESDAY, "10:30"),
+        "rules": rules(60, step=minutes(30), min_notice=minutes(60)),
+        "expected": [1],
+    },
+    "notice leaves one time today": {
+        "hours": WEEK,
+        "end_date": days_after(1),
+        "now": at(WEDNESDAY, "09:45"),
+        "rules": rules(60, step=minutes(30), min_notice=minutes(60)),
+        "expected": [0, 1],
+    },
+    "the horizon ends the search": {
+        "hours": WEEK,
+        "end_date": days_after(6),
+        "now": at(WEDNESDAY, "08:00"),
+        "rules": rules(60, step=minutes(30), horizon=timedelta(days=1, hours=1, minutes=30)),
+        "expected": [0, 1],
+    },
+    "reversed dates give nothing": {
+        "hours": WEEK,
+        "start_date": days_after(1),
+        "end_date": WEDNESDAY,
+        "expected": [],
+    },
+}
+
+
+@pytest.mark.parametrize("case", FREE_DAYS_TABLE.values(), ids=FREE_DAYS_TABLE.keys())
+def test_free_days_table(case: dict) -> None:
+    case = dict(case)
+    expected = [days_after(n) for n in case.pop("expected")]
+    args = {
+        "tz": NY,
+        "rules": rules(60, step=minutes(15)),
+        "now": EARLY_NOW,
+        "start_date": WEDNESDAY,
+        "end_date": WEDNESDAY,
+        **case,
+    }
+    assert free_days(**args) == expected
+    skip = set(args.pop("skip_dates", ()))
+    every_slot = slots_by_day(free_slots(**args))
+    assert expected == [day for day in every_slot if day not in skip]
+
+
+def test_free_days_on_dst_change_days() -> None:
+    spring, fall = date(2026, 3, 8), date(2026, 11, 1)
+
+    def days(hours: list[WeeklyHours], day: date, **kwargs: object) -> list[date]:
+        args = {"hours": hours, "tz": NY, "rules": rules(15), "now": EARLY_NOW}
+        found = free_days(**args, start_date=day, end_date=day, **kwargs)
+        assert found == list(
+            slots_by_day(free_slots(**args, start_date=day, end_date=day, **kwargs))
+        )
+        return found
+
+    # Working only in the hour the clock skips: no such time exists that day.
+    assert days([block(SUN, "02:00", "03:00")], spring) == []
+    assert days([block(SUN, "02:00", "03:00")], fall) == [fall]
+    # The repeated hour: 01:00-01:45 are offered once, on the first pass; busy then, none left.
+    night = [block(SUN, "01:00", "02:00")]
+    first_pass = Interval(at(fall, "01:00"), at(fall, "01:00", fold=1))
+    second_pass = Interval(at(fall, "01:00", fold=1), at(fall, "02:00"))
+    assert days(night, fall, busy=[first_pass]) == []
+    assert days(night, fall, busy=[second_pass]) == [fall]
+
+
+def test_free_days_checks_its_dates() -> None:
+    common = {"hours": WEEK, "tz": NY, "rules": rules(60), "now": EARLY_NOW}
+    with pytest.raises(TypeError, match="skipped date"):
+        free_days(
+            **common,
+            start_date=WEDNESDAY,
+            end_date=WEDNESDAY,
+            skip_dates=[at(WEDNESDAY, "09:00")],
+        )
+    with pytest.raises(ValueError, match="aware"):
+        free_days(
+            **{**common, "now": datetime(2026, 6, 1, 9)},
+            start_date=WEDNESDAY,
+            end_date=WEDNESDAY,
+        )
+
+
 # --- purity and speed ---------------------------------------------------------------------------
 
 
@@ -904,3 +1046,20 @@ def test_first_available_properties(
             assert utc_key(slot) not in offered[name]
     assert set(keys) == set().union(*offered.values())
     assert merged == first_available(per_clinician), "deterministic"
+
+
+@PROPERTY_SETTINGS
+@given(scenarios(), st.data())
+def test_free_days_are_the_days_of_free_slots(scenario: dict, data: st.DataObject) -> None:
+    every_day = list(slots_by_day(free_slots(**scenario)))
+    assert free_days(**scenario) == every_day
+    # Skipped days drop out, and only they: for "first available" across clinicians.
+    span = (scenario["end_date"] - scenario["start_date"]).days
+    skip = data.draw(
+        st.sets(
+            st.integers(-1, max(span, 0) + 1).map(
+                lambda n: scenario["start_date"] + timedelta(days=n)
+            )
+        )
+    )
+    assert free_days(**scenario, skip_dates=skip) == [d for d in every_day if d not in skip]
