@@ -10,24 +10,13 @@ PY="$ROOT/.venv/bin/python"
 PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
 started=$(date +%s)
 
-log() { printf '\n== %s\n' "$*"; }
+source "$ROOT/scripts/lib.sh"
 
 # --- system packages (Debian), only when missing --------------------------------------------
 missing=()
 command -v wrk >/dev/null 2>&1 || missing+=(wrk)
 [ -x "$PGBIN/initdb" ] || missing+=(postgresql-15)
-if ((${#missing[@]})); then
-  log "installing ${missing[*]}"
-  sudo_cmd=""
-  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-
-free_port() { "$PY" -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"; }
-as_postgres() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
+install_missing "${missing[@]}"
 
 BENCHTMP="$(mktemp -d /tmp/itband-bench.XXXXXX)"
 PGTMP="$(mktemp -d /tmp/itband-bench-pg.XXXXXX)"
@@ -47,15 +36,7 @@ trap cleanup EXIT INT TERM
 
 # --- throwaway PostgreSQL (as scripts/test.sh) ------------------------------------------------
 log "PostgreSQL"
-[ "$(id -u)" -eq 0 ] && chown postgres: "$PGTMP"
-as_postgres "$PGBIN/initdb" -D "$PGTMP/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$PGTMP/initdb.log" 2>&1 \
-  || { cat "$PGTMP/initdb.log"; exit 1; }
-PG_PORT="$(free_port)"
-as_postgres "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w -t 30 \
-  -o "-p $PG_PORT -k $PGTMP -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
-  start >/dev/null || { cat "$PGTMP/server.log"; exit 1; }
-PG_PID="$(head -n 1 "$PGTMP/data/postmaster.pid")"
-as_postgres "$PGBIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres itband
+start_postgres "$PGTMP" || exit 1
 echo "PostgreSQL pid $PG_PID on 127.0.0.1:$PG_PORT (fsync off: a throwaway cluster)"
 
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/itband"

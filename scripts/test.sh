@@ -10,25 +10,14 @@ PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
 CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 started=$(date +%s)
 
-log() { printf '\n== %s\n' "$*"; }
+source "$ROOT/scripts/lib.sh"
 
 # --- system packages (Debian), only when missing --------------------------------------------
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x "$CHROMIUM" ] || missing+=(chromium)
 [ -x "$PGBIN/initdb" ] || missing+=(postgresql-15)
-if ((${#missing[@]})); then
-  log "installing ${missing[*]}"
-  sudo_cmd=""
-  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
-
-free_port() { "$PY" -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"; }
-as_postgres() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
+install_missing "${missing[@]}"
 
 # --- throwaway PostgreSQL ---------------------------------------------------------------------
 PGTMP="$(mktemp -d /tmp/itband-pg.XXXXXX)"
@@ -46,15 +35,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-[ "$(id -u)" -eq 0 ] && chown postgres: "$PGTMP"
-as_postgres "$PGBIN/initdb" -D "$PGTMP/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$PGTMP/initdb.log" 2>&1 \
-  || { cat "$PGTMP/initdb.log"; exit 1; }
-PG_PORT="$(free_port)"
-as_postgres "$PGBIN/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w -t 30 \
-  -o "-p $PG_PORT -k $PGTMP -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
-  start >/dev/null || { cat "$PGTMP/server.log"; exit 1; }
-PG_PID="$(head -n 1 "$PGTMP/data/postmaster.pid")"
-as_postgres "$PGBIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres itband
+start_postgres "$PGTMP" || exit 1
 
 # --- throwaway Redis --------------------------------------------------------------------------
 REDIS_PORT="$(free_port)"
