@@ -312,6 +312,7 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {"task": "itband.tasks.relay_outbox", "schedule": PERIODIC_RELAY_SECONDS},
     "appointment-reminders": {"task": "booking.tasks.send_due_reminders", "schedule": 60},
     "draft-clean-up": {"task": "assessments.tasks.purge_expired_drafts", "schedule": 3600},
+    "past-visits": {"task": "assessments.tasks.move_past_visits", "schedule": 900},
 }
 
 # --- Logging: never request bodies, answers or contact details ------------------------------
@@ -347,6 +348,7 @@ PERIODIC_JOBS = {
     "outbox-relay": "itband.outbox.outbox_relay",
     "appointment-reminders": "booking.services.reminders_send_due",
     "draft-clean-up": "assessments.services.drafts_purge_expired",
+    "past-visits": "assessments.services.submissions_move_past_visits",
 }
 # Behind a reverse proxy that sets X-Forwarded-For, rate limits key on its first hop.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)

@@ -209,3 +209,19 @@ def test_queue_orders_by_the_next_visit_and_follows_booking_changes(client, clin
     assert soon.next_visit_at is None
     # Without a visit, "soon" falls back to submission time: before "unbooked".
     assert order() == [later.pk, soon.pk, unbooked.pk]
+
+
+def test_a_visit_that_has_passed_is_no_longer_the_next_visit(clinician_user):
+    from assessments.services import submission_refresh_next_visit, submissions_move_past_visits
+    from tests.factories import AppointmentFactory
+
+    intake = make_submission(first_name="Past")
+    start = timezone.now() + timedelta(days=1)
+    AppointmentFactory(submission=intake, start=start, end=start + timedelta(hours=1))
+    submission_refresh_next_visit(submission_id=intake.pk)
+    intake.refresh_from_db()
+    assert intake.next_visit_at == start
+    assert submissions_move_past_visits(now=start + timedelta(hours=1)) == 0  # under way
+    assert submissions_move_past_visits(now=start + timedelta(hours=3)) == 1
+    intake.refresh_from_db()
+    assert intake.next_visit_at is None
