@@ -19,13 +19,24 @@ def is_step_complete(
     return slug in set(completed) and not questionnaire.missing_required(slug, answers)
 
 
+def complete_steps(
+    questionnaire: Questionnaire, answers: Mapping[str, Any], completed: Iterable[str]
+) -> set[str]:
+    """The slugs of every complete step (one pass over the answers for them all)."""
+    done = set(completed)
+    if not done:
+        return set()
+    missing = questionnaire.missing_required_by_step(answers)
+    return {slug for slug in done if not missing.get(slug, ("unknown step",))}
+
+
 def first_incomplete_step(
     questionnaire: Questionnaire, answers: Mapping[str, Any], completed: Iterable[str]
 ) -> str | None:
     """The first step still to do, or ``None`` when every step is complete."""
-    done = set(completed)
+    complete = complete_steps(questionnaire, answers, completed)
     for step in questionnaire.steps:
-        if not is_step_complete(questionnaire, answers, done, step.slug):
+        if step.slug not in complete:
             return step.slug
     return None
 

@@ -4,6 +4,9 @@ import json
 from datetime import date
 
 from django import forms
+from django.utils.safestring import SafeString
+
+from itband.fragments import render_fragment
 
 from .questionnaire import (
     KIND_INTEGER,
@@ -19,6 +22,10 @@ REQUIRED_MESSAGE = {
     KIND_MULTIPLE: "Please choose at least one answer.",
     KIND_INTEGER: "Please enter a number.",
 }
+
+QUESTIONS_TEMPLATE = "assessments/step_questions.jinja"
+NOTES_TEMPLATE = "assessments/question_notes.jinja"
+_NOTES_HTML: dict[tuple[str, str], SafeString] = {}  # (version, link_id): see StepForm._notes
 
 
 class ConsentForm(forms.Form):
@@ -73,16 +80,17 @@ class StepForm(forms.Form):
         self.stored = stored
         initial = {q.link_id: stored.get(q.link_id) for q in step.questions}
         super().__init__(*args, initial=initial, **kwargs)
-        # Questions switched off by answers on earlier steps are not asked at all.
-        self.questions = [q for q in step.questions if self._enabled_by_other_steps(q)]
+        # Questions switched off by answers on earlier steps are not asked at all; those
+        # decided by this step's answers are, and the browser and clean() decide.
+        own = {q.link_id for q in step.questions}
+        enabled = questionnaire.enabled(stored)
+        self.questions = [
+            q
+            for q in step.questions
+            if enabled[q.link_id] or any(c.question in own for c in q.enable_when)
+        ]
         for question in self.questions:
             self.fields[question.link_id] = field_for(question)
-
-    def _enabled_by_other_steps(self, question: Question) -> bool:
-        own = {q.link_id for q in self.step.questions}
-        if any(c.question in own for c in question.enable_when):
-            return True  # decided by this step's answers: in the browser and in clean()
-        return self.questionnaire.is_enabled(question, self.stored)
 
     def step_answers(self) -> dict:
         """The valid answers given on this step (call after ``is_valid``)."""
@@ -126,6 +134,11 @@ class StepForm(forms.Form):
                 answers[question.link_id] = value
         return answers
 
+    def questions_html(self) -> SafeString:
+        """The step's questions, every answer and message in place (rendered by Jinja2, which
+        autoescapes: templates/jinja2/assessments/step_questions.jinja)."""
+        return render_fragment(QUESTIONS_TEMPLATE, {"rows": self.rows()})
+
     def rows(self) -> list[dict]:
         """What the template needs per question: the field, the data and the show rule."""
         own = {q.link_id for q in self.step.questions}
@@ -133,6 +146,18 @@ class StepForm(forms.Form):
         for question in self.questions:
             local = [c for c in question.enable_when if c.question in own]
             field = self[question.link_id]
+            show_hint = self._hint(local) if local else ""
+            described_by = "".join(
+                f"{prefix}-{question.link_id} "
+                for prefix, present in (
+                    ("hint", show_hint),
+                    ("help", question.help_text),
+                    ("test", question.self_test),
+                )
+                if present
+            )
+            if field.errors:
+                described_by += f"error-{question.link_id}"
             rows.append(
                 {
                     "question": question,
@@ -149,10 +174,21 @@ class StepForm(forms.Form):
                     )
                     if local
                     else "",
-                    "show_hint": self._hint(local) if local else "",
+                    "described_by": described_by,
+                    "notes": self._notes(question, show_hint),
                 }
             )
         return rows
+
+    def _notes(self, question: Question, show_hint: str) -> SafeString:
+        """The hint, help and self-test under a question: the same for every runner, so each
+        is rendered once per process."""
+        key = (self.questionnaire.version, question.link_id)
+        html = _NOTES_HTML.get(key)
+        if html is None:
+            context = {"question": question, "show_hint": show_hint}
+            html = _NOTES_HTML[key] = render_fragment(NOTES_TEMPLATE, context)
+        return html
 
     @staticmethod
     def _options(question: Question, field) -> list[dict]:

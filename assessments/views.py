@@ -37,10 +37,10 @@ def posted(request: HttpRequest):
 
 def get_submission(token: str) -> Submission:
     """The submission behind a token, or a friendly 404 (expired drafts are deleted)."""
-    submission = Submission.objects.filter(token=token).first()
-    if submission is None:
-        raise Http404("unknown or expired link")
-    return submission
+    try:
+        return Submission.objects.get(token=token)
+    except Submission.DoesNotExist:
+        raise Http404("unknown or expired link") from None
 
 
 @require_http_methods(["GET", "POST"])
@@ -73,17 +73,20 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def progress_context(questionnaire, submission, current: str) -> dict:
+    # One reverse() for the seven links: the step slug is the URL's last part.
+    first = questionnaire.steps[0].slug
+    step_url = reverse("assessments:step", args=[submission.token, first]).removesuffix(f"{first}/")
+    complete = flow.complete_steps(questionnaire, submission.answers, submission.progress)
     steps = []
     for index, step in enumerate(questionnaire.steps):
         steps.append(
             {
                 "slug": step.slug,
+                "url": f"{step_url}{step.slug}/",
                 "title": step.title,
                 "number": index + 1,
                 "current": step.slug == current,
-                "done": flow.is_step_complete(
-                    questionnaire, submission.answers, submission.progress, step.slug
-                ),
+                "done": step.slug in complete,
             }
         )
     position = next((s["number"] for s in steps if s["current"]), len(steps) + 1)
@@ -142,7 +145,7 @@ def step(request: HttpRequest, token: str, slug: str) -> HttpResponse:
         "questionnaire": questionnaire,
         "step": current,
         "form": form,
-        "rows": form.rows(),
+        "questions": form.questions_html(),
         "is_first": questionnaire.step_index(slug) == 0,
         "returning_to_review": returning_to_review,
         **progress_context(questionnaire, submission, slug),

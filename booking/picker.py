@@ -15,7 +15,9 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from assessments.models import Submission
+from itband import datefmt
 
+from . import directory
 from .dates import within_reach
 from .models import AppointmentType, Clinician, Location
 from .services import SlotOption, available_days
@@ -96,8 +98,8 @@ def select(
     appointment_type: AppointmentType | None = None,
 ) -> Selection:
     """Read the picker's parameters; ``location``/``appointment_type`` fix them (reschedule)."""
-    locations = list(Location.objects.filter(is_active=True))
-    types = list(AppointmentType.objects.bookable_online())
+    locations = list(directory.active_locations())
+    types = list(directory.bookable_types())
     selection = Selection(locations=locations, types=types, intake=intake)
 
     if location is None:
@@ -114,7 +116,7 @@ def select(
     selection.appointment_type = appointment_type
 
     if location is not None:
-        selection.clinicians = list(Clinician.objects.active().at(location))
+        selection.clinicians = list(directory.clinicians_at(location))
         wanted = data.get("clinician", ANY)
         selection.clinician = next((c for c in selection.clinicians if str(c.pk) == wanted), None)
 
@@ -132,22 +134,38 @@ class DayChoice:
     count: int | None  # the number of free times, counted for the selected day only
     url: str
     selected: bool
+    label: str  # "Thu, Nov 26"
 
 
 @dataclass(frozen=True)
 class TimeChoice:
     option: SlotOption
     url: str
+    label: str  # "9:00 AM", clinic time
 
 
 @dataclass
 class SlotView:
+    """What the slot list shows, labels included (formatted once here, in the clinic's zone,
+    rather than by template filters per link)."""
+
     days: list[DayChoice]
     day: date | None
     times: list[TimeChoice]
     earlier_url: str | None
     later_url: str | None
+    window_start: date
     window_end: date
+    day_label: str = ""  # "Thursday, November 26"
+    zone_label: str = ""  # "EST"
+
+    @property
+    def window_short(self) -> tuple[str, str]:
+        return datefmt.month_day(self.window_start), datefmt.month_day(self.window_end)
+
+    @property
+    def window_long(self) -> tuple[str, str]:
+        return datefmt.month_day_long(self.window_start), datefmt.month_day_long(self.window_end)
 
 
 def slot_view(
@@ -176,6 +194,7 @@ def slot_view(
         exclude_appointment=exclude_appointment,
         prefer=getattr(exclude_appointment, "clinician", None),
         min_notice=min_notice,
+        cached=exclude_appointment is None,  # a page that shows times; booking re-checks
     )
     day = found.day
     days = [
@@ -186,13 +205,16 @@ def slot_view(
                 picker_base, **{"from": from_date.isoformat(), "date": d.isoformat()}
             ),
             selected=d == day,
+            label=datefmt.day_short(d),
         )
         for d in found.days
     ]
-    times = [
-        TimeChoice(option=option, url=selection.url(pick_base, start=option.start.isoformat()))
-        for option in found.options
-    ]
+    zone = selection.location.zone
+    times = []
+    for option in found.options:
+        local = option.start.astimezone(zone)
+        url = selection.url(pick_base, start=option.start.isoformat())
+        times.append(TimeChoice(option=option, url=url, label=datefmt.clock(local)))
     today = timezone.localdate()
     horizon = today + timedelta(days=settings.BOOKING_HORIZON_DAYS)
     earlier = None
@@ -208,5 +230,8 @@ def slot_view(
         times=times,
         earlier_url=earlier,
         later_url=later,
+        window_start=from_date,
         window_end=window_end,
+        day_label=datefmt.day_long(day) if day else "",
+        zone_label=times[0].option.start.astimezone(zone).tzname() if times else "",
     )

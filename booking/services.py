@@ -21,6 +21,7 @@ from assessments.models import Submission
 from assessments.services import submission_refresh_next_visit
 from itband.outbox import Attachment, outbox_enqueue
 
+from . import schedule_cache
 from .calendar import appointment_ics, calendar_filename
 from .models import (
     Appointment,
@@ -200,11 +201,15 @@ def available_days(
     min_notice: timedelta | None = None,
     exclude_appointment: Appointment | None = None,
     prefer: Clinician | None = None,
+    cached: bool = False,
 ) -> DaySlots:
     """The days from ``start_date`` to ``end_date`` that have a free time, and all the free
     times of ``day`` (when it has any, else of the first such day), as ``available_slots``
     would find them: the same four queries, but each day's search stops at its first free
     time and the times are built for one day only.
+
+    ``cached``: for a page that only shows the times, the rows may come from this process's
+    copy of the schedule (booking.schedule_cache); booking itself re-checks the database.
     """
     availability = _availability(
         location=location,
@@ -216,6 +221,7 @@ def available_days(
         min_notice=min_notice,
         exclude_appointment=exclude_appointment,
         prefer=prefer,
+        cached=cached,
     )
     if availability is None:
         return DaySlots(days=[], day=None, options=[])
@@ -234,7 +240,7 @@ class _Availability:
     hours: dict[int, list[WeeklyHours]]
     busy: dict[int, list[Interval]]
     blocked: dict[int, list[Interval]]
-    closed: set[date]
+    closed: frozenset[date]
     zone: ZoneInfo
     rules: SlotRules
     now: datetime
@@ -271,6 +277,17 @@ class _Availability:
         return sorted(found)
 
 
+@dataclass(frozen=True)
+class _ScheduleRows:
+    """The four queries' rows for one clinic's clinicians over a window of days."""
+
+    clinicians: dict[int, Clinician]  # by name
+    hours: dict[int, list[WeeklyHours]]
+    busy: dict[int, list[Interval]]
+    blocked: dict[int, list[Interval]]
+    closed: frozenset[date]
+
+
 def _availability(
     *,
     location: Location,
@@ -283,9 +300,54 @@ def _availability(
     exclude_appointment: Appointment | None,
     prefer: Clinician | None,
     ignore_appointments: bool = False,
+    cached: bool = False,
 ) -> _Availability | None:
-    """Load hours, time off, closures and busy time (four queries); None when nobody works."""
-    now = now or timezone.now()
+    """Hours, time off, closures and busy time (four queries, or this process's copy of them
+    when ``cached``: for display only, see booking.schedule_cache); None when nobody works."""
+
+    def load() -> _ScheduleRows | None:
+        return _schedule_rows(
+            location=location,
+            clinician=clinician,
+            start_date=start_date,
+            end_date=end_date,
+            exclude_appointment=exclude_appointment,
+            ignore_appointments=ignore_appointments,
+        )
+
+    if cached and exclude_appointment is None and not ignore_appointments:
+        key = ("availability", location.pk, getattr(clinician, "pk", None), start_date, end_date)
+        rows = schedule_cache.cached(key, load)
+    else:
+        rows = load()
+    if rows is None:
+        return None
+    order = sorted(rows.clinicians, key=lambda pk: (prefer is None or pk != prefer.pk,))  # stable
+    return _Availability(
+        clinicians=[rows.clinicians[pk] for pk in order],
+        hours=rows.hours,
+        busy=rows.busy,
+        blocked=rows.blocked,
+        closed=rows.closed,
+        zone=location.zone,
+        rules=slot_rules(appointment_type, min_notice=min_notice),
+        now=now or timezone.now(),
+    )
+
+
+def _schedule_rows(
+    *,
+    location: Location,
+    clinician: Clinician | None,
+    start_date: date,
+    end_date: date,
+    exclude_appointment: Appointment | None,
+    ignore_appointments: bool,
+) -> _ScheduleRows | None:
+    """Load hours, time off, closures and busy time (four queries); None when nobody works.
+
+    Busy time does not depend on the visit type asked for: each appointment keeps its own
+    type's buffers clear."""
     zone = location.zone
     hours_query = WeeklyAvailability.objects.filter(
         location=location, clinician__is_active=True, clinician__user__is_active=True
@@ -347,16 +409,8 @@ def _availability(
             # An appointment keeps its own buffers clear too.
             busy[clinician_id].append(Interval(start - minutes[before], end + minutes[after]))
 
-    order = sorted(ids, key=lambda pk: (prefer is None or pk != prefer.pk,))  # stable
-    return _Availability(
-        clinicians=[clinicians[pk] for pk in order],
-        hours=hours,
-        busy=busy,
-        blocked=blocked,
-        closed=closed,
-        zone=zone,
-        rules=slot_rules(appointment_type, min_notice=min_notice),
-        now=now,
+    return _ScheduleRows(
+        clinicians=clinicians, hours=hours, busy=busy, blocked=blocked, closed=frozenset(closed)
     )
 
 

@@ -152,10 +152,11 @@ class StaffTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if _two_factor_exempt(request.path_info):
-            return self.get_response(request)
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not user.is_verified():
+        # Visitors (nearly every request) first: the exempt paths cost five reverse() calls.
+        if user is None or not user.is_authenticated or user.is_verified():
+            return self.get_response(request)
+        if not _two_factor_exempt(request.path_info):
             target = None
             if user_has_device(user, confirmed=True):
                 target = "twofactor-verify"

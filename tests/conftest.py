@@ -52,3 +52,14 @@ def clinician_user(reference_data):
     from tests.factories import StaffFactory
 
     return StaffFactory(username="clin1", roles=["Clinician"])
+
+
+@pytest.fixture(autouse=True)
+def fresh_schedule_cache():
+    """Each test starts without the per-process schedule copies (booking.schedule_cache):
+    a rolled-back or flushed test's rows must not be shown to the next."""
+    from booking import schedule_cache
+
+    schedule_cache.clear_local()
+    yield
+    schedule_cache.clear_local()

@@ -405,14 +405,30 @@ class Questionnaire:
         enabled = self._evaluate(answers)[1]
         return tuple(question for question in step.questions if enabled[question.link_id])
 
+    def enabled(self, answers: Answers) -> dict[str, bool]:
+        """Whether each question shows, by linkId (one pass over the questionnaire)."""
+        return self._evaluate(answers)[1]
+
     def missing_required(self, step: Step | str, answers: Answers) -> tuple[str, ...]:
         """LinkIds of visible required questions of a step without a valid answer."""
-        cleaned = self.clean_answers(answers)
-        return tuple(
-            question.link_id
-            for question in self.visible_questions(step, answers)
-            if question.required and question.link_id not in cleaned
-        )
+        step = self.step(step) if isinstance(step, str) else step
+        return self.missing_required_by_step(answers, steps=(step,))[step.slug]
+
+    def missing_required_by_step(
+        self, answers: Answers, *, steps: Iterable[Step] | None = None
+    ) -> dict[str, tuple[str, ...]]:
+        """``missing_required`` for every step (or ``steps``), from one pass over the answers."""
+        cleaned, enabled = self._evaluate(answers)
+        return {
+            step.slug: tuple(
+                question.link_id
+                for question in step.questions
+                if enabled[question.link_id]
+                and question.required
+                and question.link_id not in cleaned
+            )
+            for step in (self.steps if steps is None else steps)
+        }
 
     def clean_answers(self, answers: Answers) -> dict[str, Any]:
         """The valid answers to visible questions, normalized, in definition order.

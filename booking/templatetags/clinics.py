@@ -2,16 +2,16 @@
 
 from django import template
 
-from booking.models import Location
+from booking import directory
 
 register = template.Library()
 
 
 @register.inclusion_tag("booking/includes/clinic_list.html")
 def clinic_list(heading_level: int = 3) -> dict:
-    return {"locations": Location.objects.filter(is_active=True), "heading_level": heading_level}
+    return {"locations": directory.active_locations(), "heading_level": heading_level}
 
 
 @register.simple_tag
 def active_locations():
-    return Location.objects.filter(is_active=True)
+    return directory.active_locations()

@@ -94,3 +94,12 @@ def test_readyz_calls_a_dead_broker_degraded_but_stays_up(client, settings):
     assert response.status_code == 200
     assert response.json()["broker"] == "degraded"
     assert response.json()["status"] == "degraded"
+
+
+@pytest.mark.parametrize("path", ["/", "/privacy/", "/no-such-page/", "/book/"])
+def test_the_public_layout_links_every_page_of_the_site(client, path):
+    html = client.get(path).content.decode()
+    for url in ("/", "/assessment/", "/book/", "/privacy/", "/cancellation-policy/"):
+        assert f'href="{url}"' in html, (path, url)
+    assert f'href="{reverse("login")}"' in html
+    assert 'href=""' not in html

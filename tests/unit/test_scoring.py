@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assessments import flow
 from assessments.questionnaire import CURRENT, Question, get_version
 from assessments.scoring import (
     APPOINTMENT_GAIT,
@@ -740,3 +741,24 @@ def _is_plain_json(value: Any) -> bool:
 
 def test_flag_rules_have_known_levels():
     assert {rule.level for rule in FLAG_RULES.values()} == set(FLAG_LEVELS)
+
+
+@PROPERTY_SETTINGS
+@given(
+    VALID_ANSWERS | ANY_ANSWERS,
+    st.lists(st.sampled_from([s.slug for s in CURRENT.steps]), unique=True),
+)
+def test_one_pass_over_the_answers_decides_every_step_as_step_by_step_does(answers, completed):
+    """flow.complete_steps and missing_required_by_step (one evaluation for all steps) agree
+    with the definition: visible, required, without a valid answer."""
+    cleaned = CURRENT.clean_answers(answers)
+    by_step = CURRENT.missing_required_by_step(answers)
+    for step in CURRENT.steps:
+        expected = tuple(
+            q.link_id
+            for q in CURRENT.visible_questions(step, answers)
+            if q.required and q.link_id not in cleaned
+        )
+        assert by_step[step.slug] == expected
+    complete = flow.complete_steps(CURRENT, answers, completed)
+    assert complete == {slug for slug in completed if not by_step[slug]}

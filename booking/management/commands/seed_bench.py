@@ -35,6 +35,7 @@ from booking.models import (
     Patient,
     WeeklyAvailability,
 )
+from booking.schedule_cache import schedule_changed
 from itband.management.commands.seed_demo import LOCATIONS
 from itband.models import User
 from itband.roles import CLINICIAN, FRONT_DESK
@@ -80,6 +81,7 @@ class Command(BaseCommand):
             intakes = self.seed_intakes(rng, started)
             patients = self.seed_patients(rng)
             count = self.seed_appointments(rng, clinicians, locations, types, patients, intakes)
+            schedule_changed()  # bulk_create sends no signals: tell running servers
         took = (timezone.now() - started).total_seconds()
         self.stdout.write(
             f"seed_bench: {len(locations)} clinics, {len(clinicians)} clinicians, {count} "

@@ -1,0 +1,125 @@
+"""A per-process copy of the schedule rows every public page reads, for display only.
+
+The clinics in the footer, the picker's clinics, visit types and clinicians, and the hours, time
+off, closures and busy times behind "which days have a free time" are the same rows for every
+visitor, and reading them was most of the slot list's time (seven queries, see
+docs/benchmarks.md). Each process keeps what it read, valid for one *schedule generation*:
+
+- every save or delete of a model the slot engine reads (signals, below) clears this process's
+  copies at once and, after the transaction commits, stores a new generation in the shared cache
+  (the database cache: every server and worker sees it);
+- a process reads the shared generation at most once every ``CHECK_EVERY`` seconds and drops its
+  copies when it changed, so another server's booking shows here within that second;
+- a copy also expires after ``MAX_AGE``, so a change that bypassed the models (raw SQL, a bulk
+  update) shows within a minute;
+- nothing is kept from inside a transaction, which may see rows that are not committed.
+
+Only what is *shown* comes from here. Booking, rescheduling and the desk check the time against
+the database when they write, so a copy a second old can at worst offer a time that is then
+answered with "just taken" and nearby times.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from django.core.cache import cache
+from django.db import DatabaseError, connection, transaction
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "booking:schedule-generation"
+CHECK_EVERY = 1.0  # seconds between reads of the shared generation, per process
+MAX_AGE = 60.0  # seconds a copy is kept even when the generation has not changed
+MAX_ENTRIES = 512  # per process; the oldest copy goes first
+
+_lock = threading.Lock()
+_entries: OrderedDict[Hashable, tuple[float, object]] = OrderedDict()
+_generation: str | None = None
+_checked_at = float("-inf")
+_epoch = 0  # counts local clears, so a load that overlapped one is not kept
+
+
+def cached[T](key: Hashable, load: Callable[[], T]) -> T:
+    """``load()``'s value, from this process's copy when it is current."""
+    if connection.in_atomic_block:
+        return load()
+    now = time.monotonic()
+    if not _generation_is_current(now):
+        return load()
+    with _lock:
+        hit = _entries.get(key)
+        epoch = _epoch
+    if hit is not None and now - hit[0] < MAX_AGE:
+        return hit[1]  # type: ignore[return-value]
+    value = load()
+    with _lock:
+        if epoch == _epoch:
+            _entries[key] = (now, value)
+            _entries.move_to_end(key)
+            while len(_entries) > MAX_ENTRIES:
+                _entries.popitem(last=False)
+    return value
+
+
+def _generation_is_current(now: float) -> bool:
+    """Read the shared generation when the last read is over a second old; False when the
+    cache cannot be read (then nothing is kept or served from copies)."""
+    global _generation, _checked_at
+    if now - _checked_at < CHECK_EVERY:
+        return _generation is not None
+    try:
+        value = cache.get(GENERATION_KEY)
+        if value is None:
+            value = secrets.token_hex(8)
+            if not cache.add(GENERATION_KEY, value, timeout=None):
+                value = cache.get(GENERATION_KEY)
+    except DatabaseError:  # the database cache is away: that only costs the copies
+        logger.warning("schedule cache: the shared generation could not be read")
+        value = None
+    with _lock:
+        if value is None or value != _generation:
+            _drop_copies()
+        _generation = value
+        _checked_at = now
+    return value is not None
+
+
+def _drop_copies() -> None:
+    global _epoch
+    _entries.clear()
+    _epoch += 1
+
+
+def clear_local() -> None:
+    """Forget this process's copies and re-read the generation on the next use."""
+    global _checked_at
+    with _lock:
+        _drop_copies()
+        _checked_at = float("-inf")
+
+
+def schedule_changed() -> None:
+    """A schedule row changed: drop this process's copies now, tell the others after commit."""
+    clear_local()
+    transaction.on_commit(_publish_generation)
+
+
+def _publish_generation() -> None:
+    try:
+        cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    except DatabaseError:  # the copies then expire by age (MAX_AGE)
+        logger.warning("schedule cache: a new generation could not be stored")
+    clear_local()
+
+
+def on_schedule_write(sender, **kwargs) -> None:
+    """Signal receiver (post_save, post_delete, m2m_changed): see booking.apps."""
+    if kwargs.get("raw"):  # loaddata
+        return
+    schedule_changed()

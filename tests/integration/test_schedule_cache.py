@@ -1,0 +1,193 @@
+"""booking.schedule_cache: public pages show the schedule from a per-process copy, and every way
+the schedule changes shows on them (here at once, from another server within a second).
+
+Transactional tests: inside a transaction the copy is never used, so the ordinary
+(rolled-back) tests do not exercise it.
+"""
+
+import re
+from datetime import date, time, timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from booking import schedule_cache
+from booking.models import Appointment, Closure, TimeOff
+from booking.services import PatientDetails, SlotTaken, appointment_book
+from tests.factories import ClinicianFactory, PatientFactory, booking_clinic, local_time
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PICKER = "/book/?location=bethesda&type=initial-evaluation&clinician=any"
+
+
+@pytest.fixture
+def clinic(reference_data):
+    return booking_clinic(start=time(9), end=time(12))
+
+
+@pytest.fixture
+def day():
+    return timezone.localdate() + timedelta(days=3)
+
+
+def day_page(client, day):
+    html = client.get(f"{PICKER}&date={day.isoformat()}").content.decode()
+    return day, html
+
+
+def times(page) -> list[str]:
+    """The times offered on the day asked for, as their start parameters (a day without any
+    shows the first day that has some instead)."""
+    day, html = page
+    found = re.findall(r'href="/book/details/\?[^"]*start=([^"&]+)', html)
+    return [start for start in found if start.startswith(day.isoformat())]
+
+
+def nine_oclock(clinic, day) -> Appointment:
+    return Appointment(
+        patient=PatientFactory(),
+        clinician=clinic.clinician,
+        location=clinic.location,
+        appointment_type=clinic.types["initial-evaluation"],
+        start=local_time(clinic.location, day, 9),
+        end=local_time(clinic.location, day, 10),
+    )
+
+
+def book_nine_elsewhere(clinic, day) -> None:
+    """9:00 taken without a signal reaching this process (bulk_create sends none), as a
+    booking on another server would be."""
+    Appointment.objects.bulk_create([nine_oclock(clinic, day)])
+
+
+def test_the_second_visitor_reads_no_schedule_rows(client, clinic, day):
+    day_page(client, day)
+    with CaptureQueriesContext(connection) as queries:
+        page = day_page(client, day)
+    assert times(page)
+    assert [q["sql"] for q in queries] == []
+
+
+def test_a_booking_here_shows_at_once(client, clinic, day):
+    before = times(day_page(client, day))
+    assert any("T09%3A00" in t for t in before)
+    nine_oclock(clinic, day).save()
+    after = times(day_page(client, day))
+    assert not any("T09%3A00" in t for t in after)
+    assert len(after) < len(before)
+
+
+@pytest.mark.parametrize("change", ["time off", "closure", "account made inactive"])
+def test_every_kind_of_schedule_change_shows(client, clinic, day, change):
+    assert times(day_page(client, day))
+    if change == "time off":
+        TimeOff.objects.create(
+            clinician=clinic.clinician,
+            start=local_time(clinic.location, day, 0),
+            end=local_time(clinic.location, day, 23),
+        )
+    elif change == "closure":
+        Closure.objects.create(location=clinic.location, date=day, reason="Snow")
+    else:
+        clinic.clinician.user.is_active = False
+        clinic.clinician.user.save()
+    assert times(day_page(client, day)) == []
+
+
+def test_another_servers_change_shows_once_it_publishes_a_generation(
+    client, clinic, day, monkeypatch
+):
+    """What another process does: its rows change (no signal reaches this process) and, after
+    its commit, the shared generation changes."""
+    assert any("T09%3A00" in t for t in times(day_page(client, day)))
+    book_nine_elsewhere(clinic, day)
+    assert any("T09%3A00" in t for t in times(day_page(client, day)))  # this process's copy
+
+    cache.set(schedule_cache.GENERATION_KEY, "from-another-server", timeout=None)
+    monkeypatch.setattr(schedule_cache, "CHECK_EVERY", 0.0)  # instead of waiting a second
+    assert not any("T09%3A00" in t for t in times(day_page(client, day)))
+
+
+def test_a_copy_expires_by_age_even_without_a_new_generation(client, clinic, day, monkeypatch):
+    day_page(client, day)
+    Closure.objects.bulk_create([Closure(location=clinic.location, date=day, reason="Snow")])
+    assert times(day_page(client, day))
+    monkeypatch.setattr(schedule_cache, "MAX_AGE", 0.0)
+    assert times(day_page(client, day)) == []
+
+
+def test_a_write_publishes_a_new_generation_after_commit(clinic):
+    before = cache.get(schedule_cache.GENERATION_KEY)
+    with transaction.atomic():
+        Closure.objects.create(location=clinic.location, date=timezone.localdate(), reason="x")
+        assert cache.get(schedule_cache.GENERATION_KEY) == before  # not before commit
+    assert cache.get(schedule_cache.GENERATION_KEY) != before
+
+
+def test_nothing_is_kept_from_inside_a_transaction(clinic):
+    calls = []
+
+    def load():
+        calls.append(1)
+        return len(calls)
+
+    with transaction.atomic():
+        assert schedule_cache.cached("k", load) == 1
+    assert schedule_cache.cached("k", load) == 2  # loaded again, outside: now kept
+    assert schedule_cache.cached("k", load) == 2
+
+
+def test_the_page_still_answers_when_the_generation_cannot_be_read(
+    client, clinic, day, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise DatabaseError("cache table away")
+
+    monkeypatch.setattr(cache, "get", broken)
+    monkeypatch.setattr(cache, "add", broken)
+    assert times(day_page(client, day))
+    with CaptureQueriesContext(connection) as queries:
+        day_page(client, day)
+    assert len(queries) >= 4  # no copies: the rows are read every time
+
+
+def test_booking_checks_the_database_not_the_copy(client, clinic, day):
+    """A copy that still offers a taken time leads to "just taken", never to a double booking."""
+    offered = times(day_page(client, day))
+    nine = next(t for t in offered if "T09%3A00" in t)
+    book_nine_elsewhere(clinic, day)  # no signal: the copy still offers 9:00
+    assert nine in times(day_page(client, day))
+    with pytest.raises(SlotTaken):
+        appointment_book(
+            start=local_time(clinic.location, day, 9),
+            appointment_type=clinic.types["initial-evaluation"],
+            location=clinic.location,
+            clinician=clinic.clinician,
+            patient=PatientDetails(
+                first_name="Riley",
+                last_name="Runner",
+                email="riley@example.com",
+                phone="(301) 555-0100",
+                date_of_birth=date(1990, 4, 23),
+            ),
+        )
+    assert Appointment.objects.count() == 1
+
+
+def test_the_picker_lists_clinicians_as_they_join_and_leave_a_clinic(client, clinic):
+    assert "Newcomer" not in client.get(PICKER).content.decode()
+    newcomer = ClinicianFactory(display_name="Newcomer, PT, DPT", locations=[clinic.location])
+    assert "Newcomer" in client.get(PICKER).content.decode()
+    newcomer.locations.remove(clinic.location)
+    assert "Newcomer" not in client.get(PICKER).content.decode()
+
+
+def test_clinic_details_in_the_footer_follow_an_edit(client, clinic):
+    assert "(301) 555-0199" not in client.get("/").content.decode()
+    clinic.location.phone = "(301) 555-0199"
+    clinic.location.save()
+    assert "(301) 555-0199" in client.get("/").content.decode()
