@@ -4,7 +4,7 @@ import json
 from datetime import date
 
 from django import forms
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from itband.fragments import render_fragment
 
@@ -25,7 +25,10 @@ REQUIRED_MESSAGE = {
 
 QUESTIONS_TEMPLATE = "assessments/step_questions.jinja"
 NOTES_TEMPLATE = "assessments/question_notes.jinja"
-_NOTES_HTML: dict[tuple[str, str], SafeString] = {}  # (version, link_id): see StepForm._notes
+OPTION_TEMPLATE = "assessments/question_option.jinja"
+# Markup that is the same for every runner, rendered once per process (see StepForm).
+_OPTION_HTML: dict[tuple[str, str, int, bool, bool], SafeString] = {}
+_NOTES_HTML: dict[tuple[str, str], SafeString] = {}
 
 
 class ConsentForm(forms.Form):
@@ -162,7 +165,7 @@ class StepForm(forms.Form):
                 {
                     "question": question,
                     "field": field,
-                    "options": self._options(question, field),
+                    "options_html": self._options_html(question, field),
                     "show_rule": json.dumps(
                         {
                             "behavior": question.enable_behavior,
@@ -190,23 +193,32 @@ class StepForm(forms.Form):
             html = _NOTES_HTML[key] = render_fragment(NOTES_TEMPLATE, context)
         return html
 
-    @staticmethod
-    def _options(question: Question, field) -> list[dict]:
-        """Radio/checkbox data for the template, without Django's per-option widget rendering
-        (it was most of the page's time)."""
+    def _options_html(self, question: Question, field) -> SafeString:
+        """The radios or checkboxes of a choice question. Each option's markup depends only on
+        the question, whether it is ticked and whether the question has an error, so each
+        variant is rendered once per process (Django's per-option widgets, and then a template
+        loop, were most of the step's time)."""
         if not question.is_choice:
-            return []
+            return SafeString()
         value = field.value()
         chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
-        return [
-            {
-                "value": option.value,
-                "label": option.label,
-                "id": f"{field.auto_id}_{index}",
-                "checked": option.value in chosen,
-            }
-            for index, option in enumerate(question.options)
-        ]
+        invalid = bool(field.errors)
+        pieces = []
+        for index, option in enumerate(question.options):
+            checked = option.value in chosen
+            key = (self.questionnaire.version, question.link_id, index, checked, invalid)
+            html = _OPTION_HTML.get(key)
+            if html is None:
+                context = {
+                    "question": question,
+                    "option": option,
+                    "id": f"{field.auto_id}_{index}",
+                    "checked": checked,
+                    "invalid": invalid,
+                }
+                html = _OPTION_HTML[key] = render_fragment(OPTION_TEMPLATE, context)
+            pieces.append(html)
+        return mark_safe("".join(pieces))  # each piece rendered by Jinja2, autoescaped
 
     def _hint(self, conditions) -> str:
         """Plain words for a same-step rule, shown when JavaScript is off."""

@@ -12,6 +12,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.urls import reverse
 
+from itband.datefmt import clock
+
+from . import directory
 from .models import Appointment, Clinician, Location, WeeklyAvailability
 
 BOTH = "all"
@@ -37,6 +40,15 @@ class Column:
     clinician: Clinician
     hours: list[WeeklyAvailability] = field(default_factory=list)
     appointments: list[Appointment] = field(default_factory=list)
+
+    @property
+    def hours_text(self) -> str:
+        """'Bethesda 7:00–12:00, Bethesda 13:00–19:00'."""
+        return ", ".join(
+            f"{block.location.name} {block.start.hour}:{block.start.minute:02d}"
+            f"–{block.end.hour}:{block.end.minute:02d}"
+            for block in self.hours
+        )
 
 
 @dataclass
@@ -68,7 +80,7 @@ def local_bounds(zone: ZoneInfo, first: date, days: int) -> tuple[datetime, date
 
 def selected_locations(slug: str) -> tuple[list[Location], list[Location], str]:
     """(all active clinics, the ones shown, the normalised choice)."""
-    locations = list(Location.objects.filter(is_active=True).order_by("name"))
+    locations = list(directory.active_locations())  # by name
     chosen = [loc for loc in locations if loc.slug == slug]
     if chosen:
         return locations, chosen, slug
@@ -124,10 +136,16 @@ class Visit:
     url: str
 
     @property
+    def status_badge(self) -> str:
+        return STATUS_BADGES.get(self.status, "secondary")
+
+    @property
     def intake_badge(self) -> tuple[str, str]:
         """(Bootstrap badge class, words) for the intake's state."""
         return INTAKE_BADGES.get(self.intake_state, ("text-bg-danger", "Intake: red flag"))
 
+
+STATUS_BADGES = {"booked": "primary", "checked_in": "warning", "completed": "success"}
 
 INTAKE_BADGES = {
     "none": ("text-bg-light border", "No intake"),
@@ -135,10 +153,6 @@ INTAKE_BADGES = {
     "submitted": ("text-bg-secondary", "Intake submitted"),
     "flag-soft": ("text-bg-info", "Intake: review flag"),
 }
-
-
-def clock(value: datetime) -> str:
-    return f"{value:%I:%M %p}".lstrip("0")
 
 
 def day_visits(locations: list[Location], start: datetime, end: datetime, zone) -> list[Visit]:

@@ -39,6 +39,7 @@ from .slots import (
     Interval,
     Slot,
     SlotRules,
+    TakenTime,
     WeeklyHours,
     first_available,
     free_days,
@@ -238,8 +239,7 @@ class _Availability:
 
     clinicians: list[Clinician]  # "first available" order: the preferred one first
     hours: dict[int, list[WeeklyHours]]
-    busy: dict[int, list[Interval]]
-    blocked: dict[int, list[Interval]]
+    taken: dict[int, TakenTime]  # busy and blocked time, merged once per clinician
     closed: frozenset[date]
     zone: ZoneInfo
     rules: SlotRules
@@ -253,8 +253,7 @@ class _Availability:
             "now": self.now,
             "start_date": start_date,
             "end_date": end_date,
-            "busy": self.busy[pk],
-            "blocked": self.blocked[pk],
+            "taken": self.taken[pk],
             "closed_dates": self.closed,
         }
 
@@ -283,8 +282,7 @@ class _ScheduleRows:
 
     clinicians: dict[int, Clinician]  # by name
     hours: dict[int, list[WeeklyHours]]
-    busy: dict[int, list[Interval]]
-    blocked: dict[int, list[Interval]]
+    taken: dict[int, TakenTime]
     closed: frozenset[date]
 
 
@@ -326,8 +324,7 @@ def _availability(
     return _Availability(
         clinicians=[rows.clinicians[pk] for pk in order],
         hours=rows.hours,
-        busy=rows.busy,
-        blocked=rows.blocked,
+        taken=rows.taken,
         closed=rows.closed,
         zone=location.zone,
         rules=slot_rules(appointment_type, min_notice=min_notice),
@@ -410,7 +407,10 @@ def _schedule_rows(
             busy[clinician_id].append(Interval(start - minutes[before], end + minutes[after]))
 
     return _ScheduleRows(
-        clinicians=clinicians, hours=hours, busy=busy, blocked=blocked, closed=frozenset(closed)
+        clinicians=clinicians,
+        hours=hours,
+        taken={pk: TakenTime.of([*busy[pk], *blocked[pk]]) for pk in ids},
+        closed=frozenset(closed),
     )
 
 

@@ -213,6 +213,20 @@ def _taken_time(intervals: Iterable[Interval]) -> tuple[list[datetime], list[dat
     return starts, ends
 
 
+@dataclass(frozen=True, slots=True)
+class TakenTime:
+    """Busy and blocked time merged once into sorted, disjoint UTC intervals, for callers that
+    search the same clinician's time more than once (the picker: days, then one day's times)."""
+
+    starts: tuple[datetime, ...]
+    ends: tuple[datetime, ...]
+
+    @classmethod
+    def of(cls, intervals: Iterable[Interval]) -> TakenTime:
+        starts, ends = _taken_time(intervals)
+        return cls(tuple(starts), tuple(ends))
+
+
 def free_slots(
     *,
     hours: Iterable[WeeklyHours],
@@ -224,6 +238,7 @@ def free_slots(
     busy: Iterable[Interval] = (),
     blocked: Iterable[Interval] = (),
     closed_dates: Iterable[date] = (),
+    taken: TakenTime | None = None,
 ) -> list[Slot]:
     """Bookable slots of one clinician at one location, sorted by start, each instant once.
 
@@ -231,6 +246,7 @@ def free_slots(
     time off and partial closures; `closed_dates` are whole local days. A slot's own buffers
     must stay clear of both, and may reach outside the working hours. Dates are local and
     inclusive; a slot starts at least `min_notice` and at most `horizon` after `now`.
+    `taken`, instead of `busy` and `blocked`: the two already merged (``TakenTime.of``).
     """
     return _scan(
         hours=hours,
@@ -244,6 +260,7 @@ def free_slots(
         closed_dates=closed_dates,
         skip_dates=(),
         first_only=False,
+        taken=taken,
     )
 
 
@@ -259,6 +276,7 @@ def free_days(
     blocked: Iterable[Interval] = (),
     closed_dates: Iterable[date] = (),
     skip_dates: Iterable[date] = (),
+    taken: TakenTime | None = None,
 ) -> list[date]:
     """The local dates in [start_date, end_date] on which `free_slots` would offer a time.
 
@@ -282,6 +300,7 @@ def free_days(
         closed_dates=closed_dates,
         skip_dates=skip,
         first_only=True,
+        taken=taken,
     )
     return [slot.start.date() for slot in found]
 
@@ -299,6 +318,7 @@ def _scan(
     closed_dates: Iterable[date],
     skip_dates: Iterable[date],
     first_only: bool,
+    taken: TakenTime | None,
 ) -> list[Slot]:
     """free_slots' search; with `first_only`, only each day's first free slot."""
     _require_aware(now, "now")
@@ -308,7 +328,12 @@ def _scan(
     for day in closed:
         _require_date(day, "closed date")
     passed_over = closed.union(skip_dates)
-    taken_starts, taken_ends = _taken_time([*busy, *blocked])
+    if taken is None:
+        taken_starts, taken_ends = _taken_time([*busy, *blocked])
+    elif busy or blocked:
+        raise ValueError("pass taken time merged (taken) or as busy and blocked, not both")
+    else:
+        taken_starts, taken_ends = taken.starts, taken.ends
 
     earliest = _utc(now) + rules.min_notice
     latest = _utc(now) + rules.horizon

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from itband.fragments import render_fragment
 from itband.http import private_page
 from itband.ratelimit import rate_limited
 
@@ -45,16 +46,23 @@ def start(request):
             picker_base=reverse("booking:start"),
             pick_base=reverse("booking:details"),
         )
+    slot_results = _slot_results(selection, slots)
+    if request.GET.get("fragment"):
+        return HttpResponse(slot_results)
     context = {
         "selection": selection,
-        "slots": slots,
+        "slot_results": slot_results,
         "intake": intake,
         "unknown_intake": unknown_intake,
         "form_action": reverse("booking:start"),
     }
-    if request.GET.get("fragment"):
-        return render(request, "booking/includes/slot_results.html", context)
     return render(request, "booking/start.html", context)
+
+
+def _slot_results(selection: Selection, slots, appointment: Appointment | None = None):
+    """The picker's clinician, days and times (the page's part the script swaps in)."""
+    context = {"selection": selection, "slots": slots, "appointment": appointment}
+    return render_fragment("booking/slot_results.jinja", context)
 
 
 def _details_context(selection: Selection, form, **extra) -> dict:
@@ -274,16 +282,17 @@ def reschedule(request, token: str):
                 )
                 return redirect(appointment)
     slots = slot_view(selection, picker_base=base, pick_base=base, exclude_appointment=appointment)
+    slot_results = _slot_results(selection, slots, appointment)
+    if request.GET.get("fragment"):
+        return HttpResponse(slot_results)
     context = {
         "appointment": appointment,
         "selection": selection,
-        "slots": slots,
+        "slot_results": slot_results,
         "form_action": base,
         "taken_message": taken_message,
         "confirm_start": selection.start if request.method != "POST" else None,
     }
-    if request.GET.get("fragment"):
-        return render(request, "booking/includes/slot_results.html", context)
     return render(request, "booking/reschedule.html", context)
 
 

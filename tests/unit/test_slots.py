@@ -19,6 +19,7 @@ from booking.slots import (
     Interval,
     Slot,
     SlotRules,
+    TakenTime,
     WeeklyHours,
     first_available,
     free_days,
@@ -1063,3 +1064,34 @@ def test_free_days_are_the_days_of_free_slots(scenario: dict, data: st.DataObjec
         )
     )
     assert free_days(**scenario, skip_dates=skip) == [d for d in every_day if d not in skip]
+
+
+@PROPERTY_SETTINGS
+@given(scenarios())
+def test_taken_time_merged_once_finds_the_same_slots_and_days(scenario: dict) -> None:
+    """The picker merges a clinician's busy and blocked time once (TakenTime) and searches it
+    twice: the same slots and days as passing the intervals themselves."""
+    merged = {
+        **scenario,
+        "busy": (),
+        "blocked": (),
+        "taken": TakenTime.of([*scenario["busy"], *scenario["blocked"]]),
+    }
+    assert free_slots(**merged) == free_slots(**scenario)
+    assert free_days(**merged) == free_days(**scenario)
+
+
+def test_taken_time_and_intervals_together_are_refused() -> None:
+    taken = TakenTime.of([])
+    busy = [Interval(EARLY_NOW, EARLY_NOW + timedelta(hours=1))]
+    with pytest.raises(ValueError, match="not both"):
+        free_slots(
+            hours=[WeeklyHours(weekday=WED, start=time(9), end=time(12))],
+            tz=NY,
+            rules=SlotRules(duration=timedelta(minutes=60)),
+            now=EARLY_NOW,
+            start_date=WEDNESDAY,
+            end_date=WEDNESDAY,
+            busy=busy,
+            taken=taken,
+        )
