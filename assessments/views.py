@@ -4,12 +4,15 @@ Every page after consent is reached by the draft's unguessable token, sends no-s
 no-referrer headers, and never shows another runner's data.
 """
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from itband.fragments import render_fragment
 from itband.http import private_page
 from itband.ratelimit import rate_limited
 
@@ -90,7 +93,12 @@ def progress_context(questionnaire, submission, current: str) -> dict:
             }
         )
     position = next((s["number"] for s in steps if s["current"]), len(steps) + 1)
-    return {"progress_steps": steps, "progress_position": position, "progress_total": len(steps)}
+    progress = {
+        "progress_steps": steps,
+        "progress_position": position,
+        "progress_total": len(steps),
+    }
+    return {"progress_html": render_fragment("assessments/progress.jinja", progress)}
 
 
 @private_page
@@ -212,6 +220,9 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
         "email_form": EmailLinkForm(initial={"email": submission.email}),
         **result_context(submission),
     }
+    book_url = f"{reverse('booking:start')}?{urlencode({'intake': submission.token})}"
+    profile = {**context, "book_url": book_url}
+    context["profile_html"] = render_fragment("assessments/result_profile.jinja", profile)
     return render(request, "assessments/result.html", context)
 
 

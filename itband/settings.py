@@ -123,7 +123,11 @@ TEMPLATES = [
         "NAME": "jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
-        "OPTIONS": {"autoescape": True, "undefined": jinja2.StrictUndefined},
+        "OPTIONS": {
+            "environment": "itband.jinja.environment",
+            "autoescape": True,
+            "undefined": jinja2.StrictUndefined,
+        },
     },
 ]
 
@@ -226,7 +230,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "itband.static_storage.StaticStorage"  # whitenoise's, URLs looked up once
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
