@@ -10,10 +10,9 @@ class BookingConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from . import models
-        from .schedule_cache import on_schedule_write
+        from .schedule_cache import on_schedule_write, on_user_write
 
-        # Every model the picker and the slot engine read (a clinician's user account too:
-        # an inactive account takes its clinician off the schedule).
+        # Every model the picker and the slot engine read.
         for model in (
             models.Location,
             models.Clinician,
@@ -22,11 +21,16 @@ class BookingConfig(AppConfig):
             models.TimeOff,
             models.Closure,
             models.Appointment,
-            get_user_model(),
         ):
             uid = f"schedule-cache-{model._meta.label_lower}"
             post_save.connect(on_schedule_write, sender=model, dispatch_uid=f"{uid}-save")
             post_delete.connect(on_schedule_write, sender=model, dispatch_uid=f"{uid}-delete")
+        # A clinician's user account too: an inactive account takes them off the schedule.
+        user = get_user_model()
+        post_save.connect(on_user_write, sender=user, dispatch_uid="schedule-cache-user-save")
+        post_delete.connect(
+            on_schedule_write, sender=user, dispatch_uid="schedule-cache-user-delete"
+        )
         m2m_changed.connect(
             on_schedule_write,
             sender=models.Clinician.locations.through,

@@ -185,6 +185,7 @@ def appointment_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
         request.GET,
         location=appointment.location,
         appointment_type=appointment.appointment_type,
+        fresh=request.method == "POST",
     )
     if request.method == "POST":
         start = parse_start(request.POST.get("start"))
@@ -294,7 +295,7 @@ def book(request: HttpRequest) -> HttpResponse:
         context["results"] = search_patients(request.GET.get("q", "")) if search.is_valid() else []
         return mark_no_store(render(request, "desk/book.html", context))
 
-    selection = select(request.GET)
+    selection = select(request.GET, fresh=request.method == "POST")
     context.update(patient=patient, selection=selection)
     start = parse_start(request.GET.get("start"))
     if selection.complete and start is None:

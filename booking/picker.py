@@ -96,10 +96,15 @@ def select(
     intake: Submission | None = None,
     location: Location | None = None,
     appointment_type: AppointmentType | None = None,
+    fresh: bool = False,
 ) -> Selection:
-    """Read the picker's parameters; ``location``/``appointment_type`` fix them (reschedule)."""
-    locations = list(directory.active_locations())
-    types = list(directory.bookable_types())
+    """Read the picker's parameters; ``location``/``appointment_type`` fix them (reschedule).
+
+    ``fresh``: read the clinics, types and clinicians from the database, not this process's
+    copy (booking.schedule_cache): for a request that books or moves a visit with them.
+    """
+    locations = list(directory.active_locations(fresh=fresh))
+    types = list(directory.bookable_types(fresh=fresh))
     selection = Selection(locations=locations, types=types, intake=intake)
 
     if location is None:
@@ -116,7 +121,7 @@ def select(
     selection.appointment_type = appointment_type
 
     if location is not None:
-        selection.clinicians = list(directory.clinicians_at(location))
+        selection.clinicians = list(directory.clinicians_at(location, fresh=fresh))
         wanted = data.get("clinician", ANY)
         selection.clinician = next((c for c in selection.clinicians if str(c.pk) == wanted), None)
 

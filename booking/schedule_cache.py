@@ -28,10 +28,12 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import DatabaseError, connection, transaction
 
 logger = logging.getLogger(__name__)
+
+CACHE_ALIAS = "schedule"  # settings.CACHES: a database table of its own, shared by every process
 
 GENERATION_KEY = "booking:schedule-generation"
 CHECK_EVERY = 1.0  # seconds between reads of the shared generation, per process
@@ -73,12 +75,13 @@ def _generation_is_current(now: float) -> bool:
     global _generation, _checked_at
     if now - _checked_at < CHECK_EVERY:
         return _generation is not None
+    shared = caches[CACHE_ALIAS]
     try:
-        value = cache.get(GENERATION_KEY)
+        value = shared.get(GENERATION_KEY)
         if value is None:
             value = secrets.token_hex(8)
-            if not cache.add(GENERATION_KEY, value, timeout=None):
-                value = cache.get(GENERATION_KEY)
+            if not shared.add(GENERATION_KEY, value, timeout=None):
+                value = shared.get(GENERATION_KEY)
     except DatabaseError:  # the database cache is away: that only costs the copies
         logger.warning("schedule cache: the shared generation could not be read")
         value = None
@@ -111,15 +114,29 @@ def schedule_changed() -> None:
 
 
 def _publish_generation() -> None:
+    shared = caches[CACHE_ALIAS]
+    generation = secrets.token_hex(8)
     try:
-        cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-    except DatabaseError:  # the copies then expire by age (MAX_AGE)
+        # The database cache drops a failed write silently: read it back. Another process's
+        # newer generation is as good as ours; only the old one left in place is a failure.
+        before = shared.get(GENERATION_KEY)
+        shared.set(GENERATION_KEY, generation, timeout=None)
+        stored = shared.get(GENERATION_KEY)
+    except DatabaseError:
+        before = stored = None
+    if stored is None or stored == before:
+        # Other processes then show their copies until they expire (MAX_AGE).
         logger.warning("schedule cache: a new generation could not be stored")
     clear_local()
 
 
 def on_schedule_write(sender, **kwargs) -> None:
     """Signal receiver (post_save, post_delete, m2m_changed): see booking.apps."""
-    if kwargs.get("raw"):  # loaddata
-        return
     schedule_changed()
+
+
+def on_user_write(sender, update_fields=None, **kwargs) -> None:
+    """A user's save matters only when it may change ``is_active`` (a sign-in saves
+    ``last_login`` alone)."""
+    if update_fields is None or "is_active" in update_fields:
+        schedule_changed()

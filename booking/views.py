@@ -102,7 +102,7 @@ def details(request):
     flag = services.booking_blocked_by(intake)
     if flag:
         return _blocked(request, intake, flag)
-    selection = select(data, intake=intake)
+    selection = select(data, intake=intake, fresh=request.method == "POST")
     if not selection.complete:
         messages.info(request, "Please choose a clinic, an appointment type and a time.")
         return redirect(selection.url(reverse("booking:start")))
@@ -248,6 +248,7 @@ def reschedule(request, token: str):
         data,
         location=appointment.location,
         appointment_type=appointment.appointment_type,
+        fresh=request.method == "POST",
     )
     base = reverse("booking:reschedule", args=[token])
     taken_message = ""

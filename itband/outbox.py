@@ -9,6 +9,7 @@ the row was marked sent will send that one message again.
 """
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -91,19 +92,33 @@ def outbox_resend(*, message: OutboxMessage, key_suffix: str) -> OutboxMessage:
     return copy
 
 
+# After the broker fails, a process stops nudging it for this long. A stopped Redis refuses at
+# once, but a hung one (accepting, never answering) costs each nudge the full socket timeout:
+# one request waits a second, not every request.
+NUDGE_PAUSE_SECONDS = 30.0
+_nudges_paused_until = float("-inf")
+
+
 def nudge_relay() -> None:
     """Ask a Celery worker to relay now. Best effort: the periodic relay is the guarantee.
 
-    Short broker timeouts and a swallowed error keep a Redis outage from slowing a request.
+    Short broker timeouts, a swallowed error and a pause after a failure keep a Redis outage
+    from slowing requests.
     """
-    if not settings.CELERY_BROKER_URL:
+    global _nudges_paused_until
+    if not settings.CELERY_BROKER_URL or time.monotonic() < _nudges_paused_until:
         return
     try:
         from .tasks import relay_outbox
 
         relay_outbox.apply_async(retry=False)
     except Exception as exc:  # noqa: BLE001 - any broker trouble is only logged
-        logger.warning("outbox nudge skipped: broker unavailable (%s)", type(exc).__name__)
+        _nudges_paused_until = time.monotonic() + NUDGE_PAUSE_SECONDS
+        logger.warning(
+            "outbox nudges paused for %.0f s: broker unavailable (%s)",
+            NUDGE_PAUSE_SECONDS,
+            type(exc).__name__,
+        )
 
 
 def backoff(attempts: int) -> timedelta:

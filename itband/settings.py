@@ -169,7 +169,14 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "django_cache",
-    }
+    },
+    # booking.schedule_cache's one shared key, in a table of its own: the default table culls a
+    # third of its keys when it fills with rate-limit counters, which would drop it again and
+    # again (every process then discards its schedule copies).
+    "schedule": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache_schedule",
+    },
 }
 
 # --- Sessions and auth ----------------------------------------------------------------------

@@ -63,3 +63,12 @@ def fresh_schedule_cache():
     schedule_cache.clear_local()
     yield
     schedule_cache.clear_local()
+
+
+@pytest.fixture(autouse=True)
+def outbox_nudges_not_paused(monkeypatch):
+    """A broker failure in one test pauses this process's nudges (itband.outbox): not the
+    next test's."""
+    from itband import outbox
+
+    monkeypatch.setattr(outbox, "_nudges_paused_until", float("-inf"))

@@ -174,3 +174,14 @@ def submitted_intake(**overrides):
     }
     values.update(overrides)
     return Submission.objects.create(**values)
+
+
+# What a runner types on the booking details form (an adult, policy accepted).
+RUNNER_DETAILS = {
+    "first_name": "Riley",
+    "last_name": "Runner",
+    "email": "riley@example.com",
+    "phone": "(301) 555-0100",
+    "date_of_birth": "1990-04-23",
+    "accept_policy": "on",
+}

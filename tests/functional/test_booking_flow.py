@@ -11,18 +11,17 @@ from django.utils import timezone
 from booking.models import Appointment, Patient
 from itband.models import OutboxMessage
 from itband.outbox import outbox_relay
-from tests.factories import AppointmentFactory, booking_clinic, local_time, submitted_intake
+from tests.factories import (
+    RUNNER_DETAILS,
+    AppointmentFactory,
+    booking_clinic,
+    local_time,
+    submitted_intake,
+)
 
 pytestmark = pytest.mark.django_db
 
-DETAILS = {
-    "first_name": "Riley",
-    "last_name": "Runner",
-    "email": "riley@example.com",
-    "phone": "(301) 555-0100",
-    "date_of_birth": "1990-04-23",
-    "accept_policy": "on",
-}
+DETAILS = RUNNER_DETAILS
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """The email outbox: enqueue in the caller's transaction, relay once, retry failures."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -89,3 +90,28 @@ def test_message_gives_up_after_the_attempt_limit(settings):
     OutboxMessage.objects.update(next_attempt_at=timezone.now())
     assert outbox_relay().failed == 1
     assert OutboxMessage.objects.get().status == OutboxMessage.Status.FAILED
+
+
+def test_after_a_broker_failure_the_process_pauses_its_nudges(settings, monkeypatch):
+    """A hung Redis costs each nudge its socket timeout: after one failure the process stops
+    nudging for a while (the periodic relay still sends everything)."""
+    from itband import outbox, tasks
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    calls = []
+
+    def hung(*args, **kwargs):
+        calls.append(1)
+        raise TimeoutError("no answer")
+
+    monkeypatch.setattr(tasks.relay_outbox, "apply_async", hung)
+
+    outbox.nudge_relay()
+    outbox.nudge_relay()
+    outbox.nudge_relay()
+    assert len(calls) == 1
+    paused_for = outbox._nudges_paused_until - time.monotonic()
+    assert outbox.NUDGE_PAUSE_SECONDS - 5 < paused_for <= outbox.NUDGE_PAUSE_SECONDS
+    monkeypatch.setattr(outbox, "_nudges_paused_until", time.monotonic() - 1)  # pause over
+    outbox.nudge_relay()
+    assert len(calls) == 2

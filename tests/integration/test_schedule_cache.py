@@ -9,15 +9,22 @@ import re
 from datetime import date, time, timedelta
 
 import pytest
-from django.core.cache import cache
+from django.contrib.auth.models import update_last_login
+from django.core.cache import caches
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from booking import schedule_cache
-from booking.models import Appointment, Closure, TimeOff
+from booking.models import Appointment, AppointmentType, Closure, TimeOff
 from booking.services import PatientDetails, SlotTaken, appointment_book
-from tests.factories import ClinicianFactory, PatientFactory, booking_clinic, local_time
+from tests.factories import (
+    RUNNER_DETAILS,
+    ClinicianFactory,
+    PatientFactory,
+    booking_clinic,
+    local_time,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,6 +39,10 @@ def clinic(reference_data):
 @pytest.fixture
 def day():
     return timezone.localdate() + timedelta(days=3)
+
+
+def shared():
+    return caches[schedule_cache.CACHE_ALIAS]
 
 
 def day_page(client, day):
@@ -107,7 +118,7 @@ def test_another_servers_change_shows_once_it_publishes_a_generation(
     book_nine_elsewhere(clinic, day)
     assert any("T09%3A00" in t for t in times(day_page(client, day)))  # this process's copy
 
-    cache.set(schedule_cache.GENERATION_KEY, "from-another-server", timeout=None)
+    shared().set(schedule_cache.GENERATION_KEY, "from-another-server", timeout=None)
     monkeypatch.setattr(schedule_cache, "CHECK_EVERY", 0.0)  # instead of waiting a second
     assert not any("T09%3A00" in t for t in times(day_page(client, day)))
 
@@ -121,11 +132,11 @@ def test_a_copy_expires_by_age_even_without_a_new_generation(client, clinic, day
 
 
 def test_a_write_publishes_a_new_generation_after_commit(clinic):
-    before = cache.get(schedule_cache.GENERATION_KEY)
+    before = shared().get(schedule_cache.GENERATION_KEY)
     with transaction.atomic():
         Closure.objects.create(location=clinic.location, date=timezone.localdate(), reason="x")
-        assert cache.get(schedule_cache.GENERATION_KEY) == before  # not before commit
-    assert cache.get(schedule_cache.GENERATION_KEY) != before
+        assert shared().get(schedule_cache.GENERATION_KEY) == before  # not before commit
+    assert shared().get(schedule_cache.GENERATION_KEY) != before
 
 
 def test_nothing_is_kept_from_inside_a_transaction(clinic):
@@ -147,8 +158,8 @@ def test_the_page_still_answers_when_the_generation_cannot_be_read(
     def broken(*args, **kwargs):
         raise DatabaseError("cache table away")
 
-    monkeypatch.setattr(cache, "get", broken)
-    monkeypatch.setattr(cache, "add", broken)
+    monkeypatch.setattr(shared(), "get", broken)
+    monkeypatch.setattr(shared(), "add", broken)
     assert times(day_page(client, day))
     with CaptureQueriesContext(connection) as queries:
         day_page(client, day)
@@ -191,3 +202,45 @@ def test_clinic_details_in_the_footer_follow_an_edit(client, clinic):
     clinic.location.phone = "(301) 555-0199"
     clinic.location.save()
     assert "(301) 555-0199" in client.get("/").content.decode()
+
+
+def test_a_sign_in_keeps_the_copies(client, clinic, day):
+    """A sign-in saves last_login only (django.contrib.auth's update_last_login): not a
+    schedule change."""
+    day_page(client, day)
+    update_last_login(None, clinic.clinician.user)
+    with CaptureQueriesContext(connection) as queries:
+        day_page(client, day)
+    assert not [q for q in queries if "booking_weeklyavailability" in q["sql"]]
+
+
+def test_the_generation_survives_the_default_cache_filling_up(clinic, client, day):
+    """Rate-limit counters fill the default cache, which then culls a third of its keys; the
+    generation lives in a table of its own."""
+    day_page(client, day)
+    generation = shared().get(schedule_cache.GENERATION_KEY)
+    default = caches["default"]
+    for n in range(400):
+        default.set(f"rl:filler:{n}", n, timeout=600)
+    assert shared().get(schedule_cache.GENERATION_KEY) == generation
+
+
+def test_a_booking_is_checked_against_the_database_not_the_copy(client, clinic, day):
+    """The copy still lists a visit type another server has just withdrawn: the booking POST
+    reads the clinics and types afresh and books nothing."""
+    start = local_time(clinic.location, day, 9)
+    params = {
+        "location": clinic.location.slug,
+        "type": "initial-evaluation",
+        "clinician": "any",
+        "start": start.isoformat(),
+    }
+    assert client.get("/book/details/", params).status_code == 200  # copy made
+    AppointmentType.objects.filter(slug="initial-evaluation").update(is_active=False)
+    assert client.get("/book/details/", params).status_code == 200  # still from the copy
+    response = client.post(
+        "/book/details/",
+        {**params, **RUNNER_DETAILS},
+    )
+    assert response.status_code == 302
+    assert not Appointment.objects.exists()

@@ -15,7 +15,7 @@ from assessments.forms import StepForm
 from assessments.questionnaire import CURRENT
 from assessments.services import submission_save_step, submission_start
 from tests.assessment_data import WEAK_GLUTES
-from tests.factories import booking_clinic, local_time
+from tests.factories import RUNNER_DETAILS, booking_clinic, local_time
 
 
 @contextmanager
@@ -50,14 +50,7 @@ def selection(clinic, start) -> dict:
     }
 
 
-DETAILS = {
-    "first_name": "Riley",
-    "last_name": "Runner",
-    "email": "riley@example.com",
-    "phone": "(301) 555-0100",
-    "date_of_birth": "1990-04-23",
-    "accept_policy": "on",
-}
+DETAILS = RUNNER_DETAILS
 
 
 @pytest.fixture
