@@ -67,6 +67,8 @@ class Selection:
     day: date | None = None
     start: datetime | None = None
     intake: Submission | None = None
+    # A clinician was asked for by id but does not take bookings at this clinic (any more).
+    clinician_unavailable: bool = False
 
     @property
     def clinician_value(self) -> str:
@@ -124,6 +126,7 @@ def select(
         selection.clinicians = list(directory.clinicians_at(location, fresh=fresh))
         wanted = data.get("clinician", ANY)
         selection.clinician = next((c for c in selection.clinicians if str(c.pk) == wanted), None)
+        selection.clinician_unavailable = selection.clinician is None and wanted not in (ANY, "")
 
     today = timezone.localdate()
     from_date = parse_date(data.get("from"))

@@ -20,6 +20,11 @@ from .forms import BookingDetailsForm, CancelForm
 from .models import Appointment
 from .picker import Selection, intake_from, parse_start, select, slot_view
 
+CLINICIAN_UNAVAILABLE = (
+    "The clinician you chose is not taking bookings at this clinic now. "
+    "Here are the free times with our other clinicians."
+)
+
 # A manage link stops working this long after the visit.
 MANAGE_LINK_LIFETIME_AFTER_VISIT = timedelta(days=90)
 
@@ -110,7 +115,9 @@ def details(request):
     visit_day = (selection.start or around or timezone.now()).astimezone(selection.location.zone)
 
     if request.method != "POST":
-        if selection.start is None:
+        if selection.start is None or selection.clinician_unavailable:
+            if selection.clinician_unavailable:
+                messages.info(request, CLINICIAN_UNAVAILABLE)
             return redirect(selection.url(reverse("booking:start")))
         initial = {"booking_key": secrets.token_urlsafe(16)}
         if intake:
@@ -136,14 +143,17 @@ def details(request):
             return redirect(already)
     form = BookingDetailsForm(data, visit_day=visit_day.date())
     extra = {"booking_key": booking_key}
-    if selection.start is None:
+    if selection.start is None or selection.clinician_unavailable:
+        # Never book anyone but the clinician the runner chose: offer other times instead.
         form.is_valid()
         return _taken(
             request,
             selection,
             form,
             around=around or timezone.now(),
-            message="Please choose a time.",
+            message=CLINICIAN_UNAVAILABLE
+            if selection.clinician_unavailable
+            else "Please choose a time.",
         )
     if not form.is_valid():
         return render(request, "booking/details.html", _details_context(selection, form, **extra))

@@ -421,3 +421,23 @@ def test_public_booking_posts_are_rate_limited(client, clinic, settings, day):
         client.post("/book/details/", {})
     response = client.post("/book/details/", {})
     assert response.status_code == 429
+
+
+def test_a_chosen_clinician_who_left_the_clinic_is_never_swapped_silently(client, clinic, day):
+    """The runner picked a clinician who has since stopped taking bookings at this clinic: the
+    booking is not made with someone else; the details stay and other times are offered."""
+    other = booking_clinic(clinicians=2, location=clinic.location).clinicians[1]
+    start = local_time(clinic.location, day, 10)
+    chosen = selection(clinic, start, clinician=str(other.pk))
+    assert client.get("/book/details/", chosen).status_code == 200
+    other.locations.remove(clinic.location)
+
+    page = client.get("/book/details/", chosen, follow=True)
+    assert "not taking bookings at this clinic" in page.content.decode()
+
+    response = client.post("/book/details/", {**chosen, **DETAILS})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "not taking bookings at this clinic" in html
+    assert 'value="Riley"' in html  # the details are kept
+    assert not Appointment.objects.exists()
