@@ -346,8 +346,13 @@ def _schedule_rows(
     Busy time does not depend on the visit type asked for: each appointment keeps its own
     type's buffers clear."""
     zone = location.zone
+    # Hours count only while the clinician is still listed at the clinic (the picker's list):
+    # removing them from a clinic in the admin takes them off its schedule, hours or not.
     hours_query = WeeklyAvailability.objects.filter(
-        location=location, clinician__is_active=True, clinician__user__is_active=True
+        location=location,
+        clinician__locations=location,
+        clinician__is_active=True,
+        clinician__user__is_active=True,
     ).select_related("clinician")
     if clinician is not None:
         hours_query = hours_query.filter(clinician=clinician)

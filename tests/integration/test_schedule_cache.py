@@ -92,7 +92,9 @@ def test_a_booking_here_shows_at_once(client, clinic, day):
     assert len(after) < len(before)
 
 
-@pytest.mark.parametrize("change", ["time off", "closure", "account made inactive"])
+@pytest.mark.parametrize(
+    "change", ["time off", "closure", "account made inactive", "removed from the clinic"]
+)
 def test_every_kind_of_schedule_change_shows(client, clinic, day, change):
     assert times(day_page(client, day))
     if change == "time off":
@@ -103,6 +105,8 @@ def test_every_kind_of_schedule_change_shows(client, clinic, day, change):
         )
     elif change == "closure":
         Closure.objects.create(location=clinic.location, date=day, reason="Snow")
+    elif change == "removed from the clinic":
+        clinic.clinician.locations.remove(clinic.location)
     else:
         clinic.clinician.user.is_active = False
         clinic.clinician.user.save()
