@@ -7,6 +7,7 @@ messages. Slot arithmetic lives in the pure ``booking.slots``; this module feeds
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -14,7 +15,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, OperationalError, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from assessments.models import Submission
@@ -556,11 +557,33 @@ def _lost_slot_race(exc: DatabaseError) -> bool:
     return isinstance(exc, IntegrityError) or getattr(exc.__cause__, "pgcode", None) == "40P01"
 
 
+def _lock_identity(email: str, details: PatientDetails) -> None:
+    """Serialise concurrent first bookings of one runner (two tabs, two visits booked at once)
+    until the transaction ends, so their record is created once. PostgreSQL: an advisory lock
+    on a hash of who they are; SQLite runs one write transaction at a time anyway."""
+    if connection.vendor != "postgresql":
+        return
+    identity = "\n".join(
+        (
+            email.lower(),
+            details.date_of_birth.isoformat(),
+            details.first_name.strip().lower(),
+            details.last_name.strip().lower(),
+        )
+    )
+    digest = hashlib.blake2b(identity.encode(), digest_size=8).digest()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)]
+        )
+
+
 def _patient_for(details: PatientDetails, *, now: datetime) -> Patient:
     """The same runner is the same email, date of birth, first and last name (as the desk
     matches intakes). Twins booked by one parent's email stay two patients, and a booking never
     renames someone else's record; only the phone and guardian details are refreshed."""
     email = details.email.strip()
+    _lock_identity(email, details)
     patient = (
         Patient.objects.filter(
             email__iexact=email,

@@ -117,3 +117,27 @@ def test_concurrent_reminder_runs_remind_once(requires_postgres):
     assert sum(results) == 30
     assert OutboxMessage.objects.filter(key__contains=":reminder:").count() == 30
     assert services.reminders_send_due(now=now) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_new_runner_booking_twice_at_once_is_one_patient(requires_postgres):
+    """Two tabs, or a runner booking two visits at the same moment: the first booking of a new
+    runner creates their record once, not once per concurrent request."""
+    from booking.models import Patient
+
+    clinic = booking_clinic(clinicians=2)
+    day = timezone.localdate() + timedelta(days=4)
+
+    def attempt(n: int):
+        return services.appointment_book(
+            start=local_time(clinic.location, day + timedelta(days=n // 2), 8 + 2 * (n % 2)),
+            appointment_type=clinic.types["initial-evaluation"],
+            location=clinic.location,
+            clinician=clinic.clinicians[n % 2],
+            patient=runner(0),
+        )
+
+    results = run_in_threads(8, attempt)
+    assert all(isinstance(r, Appointment) for r in results), results
+    assert Patient.objects.count() == 1
+    assert {r.patient_id for r in results} == {Patient.objects.get().pk}
