@@ -28,11 +28,14 @@ def intake_state(appointment: Appointment) -> str:
     submission = appointment.submission
     if submission is None:
         return "none"
-    if submission.reviewed_at:
+    return intake_state_of(submission.reviewed_at, submission.highest_flag)
+
+
+def intake_state_of(reviewed_at, highest_flag: str) -> str:
+    """``intake_state`` of a linked intake, from its two columns (the day grid reads values)."""
+    if reviewed_at:
         return "reviewed"
-    if submission.highest_flag:
-        return f"flag-{submission.highest_flag}"
-    return "submitted"
+    return f"flag-{highest_flag}" if highest_flag else "submitted"
 
 
 @dataclass
@@ -184,12 +187,7 @@ def day_visits(locations: list[Location], start: datetime, end: datetime, zone) 
         reviewed,
         flag,
     ) in rows:
-        if intake is None:
-            state = "none"
-        elif reviewed:
-            state = "reviewed"
-        else:
-            state = f"flag-{flag}" if flag else "submitted"
+        state = "none" if intake is None else intake_state_of(reviewed, flag)
         visits.append(
             Visit(
                 pk=pk,

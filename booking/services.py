@@ -8,7 +8,6 @@ messages. Slot arithmetic lives in the pure ``booking.slots``; this module feeds
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
@@ -879,7 +878,3 @@ def weekly_hours_add(
         raise HoursOverlap
     block.save()
     return block
-
-
-def clinicians_at(location: Location) -> Sequence[Clinician]:
-    return list(Clinician.objects.active().at(location).order_by("display_name"))
