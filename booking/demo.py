@@ -230,7 +230,8 @@ def _seed_clinicians(locations: dict[str, Location]) -> dict[str, Clinician]:
 
 
 def _seed_closures(locations: dict[str, Location], now: datetime) -> None:
-    for year in (now.year, now.year + 1):
+    this_year = timezone.localdate(now).year  # the clinic's year: UTC is in January on 31 Dec
+    for year in (this_year, this_year + 1):
         for location in locations.values():
             Closure.objects.update_or_create(
                 location=location, date=thanksgiving(year), defaults={"reason": "Thanksgiving"}
@@ -287,8 +288,8 @@ def _seed_appointments(
     closed = set(Closure.objects.values_list("location__slug", "date"))
     kinds = [types["follow-up"], types["follow-up"], types["initial-evaluation"]]
     kinds.append(types["initial-evaluation-gait"])
-    plan: dict[str, dict] = {}
-    # Real bookings made on a demo site keep their times: the demo fills around them.
+    # Real bookings made on a demo site (the demo runners' own, booked by link_demo_intakes,
+    # or anyone's) keep their times: a demo visit that would hold the same time is left out.
     real: dict[int, list[tuple[datetime, datetime]]] = {}
     first_day = datetime.combine(monday + timedelta(weeks=DEMO_WEEKS[0]), time(), tzinfo=UTC)
     for clinician_id, start, end in (
@@ -298,40 +299,15 @@ def _seed_appointments(
         .values_list("clinician_id", "start", "end")
     ):
         real.setdefault(clinician_id, []).append((start, end))
-    for username, clinician in clinicians.items():
-        for week in DEMO_WEEKS:
-            for slug, weekday, block_start, block_end in HOURS[username]:
-                day = monday + timedelta(days=7 * week + weekday)
-                if (slug, day) in closed:
-                    continue
-                location = locations[slug]
-                zone = location.zone
-                # Seeded by name and date: the same layout every run.
-                rng = random.Random(f"{username}:{day.isoformat()}:{block_start}")  # noqa: S311
-                cursor = datetime.combine(day, block_start, tzinfo=zone)
-                block_stop = datetime.combine(day, block_end, tzinfo=zone)
-                while True:
-                    cursor += timedelta(minutes=15 * rng.randrange(0, 5))
-                    kind = rng.choice(kinds)
-                    end = cursor + kind.duration
-                    if end > block_stop:
-                        break
-                    # About a third of the time stays free, so the demo has times to book.
-                    if rng.random() < 0.35 or any(
-                        s < end and cursor < e for s, e in real.get(clinician.pk, ())
-                    ):
-                        cursor = end
-                        continue
-                    plan[f"demo:{username}:{cursor.isoformat()}"] = {
-                        "clinician": clinician,
-                        "location": location,
-                        "kind": kind,
-                        "start": cursor,
-                        "end": end,
-                        "patient": patients[rng.randrange(len(patients))],
-                        "roll": rng.random(),
-                    }
-                    cursor = end
+    plan: dict[str, dict] = {}
+    for key, spec in _demo_layout(clinicians, locations, kinds, patients, monday, closed, now):
+        clashes = any(
+            s < spec["end"] and spec["start"] < e for s, e in real.get(spec["clinician"].pk, ())
+        )
+        # Only a visit that holds its time can clash: a cancelled one may share it.
+        if clashes and spec["status"] in Appointment.HOLDING_STATUSES:
+            continue
+        plan[key] = spec
     # First remove demo visits that are no longer planned as they are (another layout), so
     # that the upserts below never meet an old demo visit in their way.
     stale = [
@@ -345,16 +321,61 @@ def _seed_appointments(
     ]
     Appointment.objects.filter(pk__in=stale).delete()
     for key, spec in plan.items():
-        _upsert_appointment(key=key, now=now, **spec)
+        _upsert_appointment(key=key, **spec)
 
 
-def _upsert_appointment(*, key, clinician, location, kind, start, end, patient, roll, now) -> None:
+def _demo_layout(clinicians, locations, kinds, patients, monday, closed, now):
+    """The demo visits as (booking key, values): a pure function of the week and ``now``.
+
+    Each block draws from its own generator, seeded by clinician, day and block, and every
+    candidate draws the same numbers whether or not it is kept, so nothing outside the layout
+    (real bookings made since the last run) can shift the visits that follow it.
+    """
+    for username, clinician in clinicians.items():
+        for week in DEMO_WEEKS:
+            for slug, weekday, block_start, block_end in HOURS[username]:
+                day = monday + timedelta(days=7 * week + weekday)
+                if (slug, day) in closed:
+                    continue
+                location = locations[slug]
+                zone = location.zone
+                rng = random.Random(f"{username}:{day.isoformat()}:{block_start}")  # noqa: S311
+                cursor = datetime.combine(day, block_start, tzinfo=zone)
+                block_stop = datetime.combine(day, block_end, tzinfo=zone)
+                while True:
+                    cursor += timedelta(minutes=15 * rng.randrange(0, 5))
+                    kind = rng.choice(kinds)
+                    end = cursor + kind.duration
+                    if end > block_stop:
+                        break
+                    free = rng.random() < 0.35  # about a third stays free: times to book
+                    patient = patients[rng.randrange(len(patients))]
+                    roll = rng.random()
+                    if not free:
+                        yield (
+                            f"demo:{username}:{cursor.isoformat()}",
+                            {
+                                "clinician": clinician,
+                                "location": location,
+                                "kind": kind,
+                                "start": cursor,
+                                "end": end,
+                                "patient": patient,
+                                "status": _demo_status(end=end, roll=roll, now=now),
+                            },
+                        )
+                    cursor = end
+
+
+def _demo_status(*, end: datetime, roll: float, now: datetime) -> str:
     if end <= now:
-        status = Appointment.Status.NO_SHOW if roll < 0.06 else Appointment.Status.COMPLETED
-    elif roll < 0.05:
-        status = Appointment.Status.CANCELLED_PATIENT
-    else:
-        status = Appointment.Status.BOOKED
+        return Appointment.Status.NO_SHOW if roll < 0.06 else Appointment.Status.COMPLETED
+    if roll < 0.05:
+        return Appointment.Status.CANCELLED_PATIENT
+    return Appointment.Status.BOOKED
+
+
+def _upsert_appointment(*, key, clinician, location, kind, start, end, patient, status) -> None:
     Appointment.objects.update_or_create(
         booking_key=key,
         defaults={

@@ -108,9 +108,13 @@ def clear_local() -> None:
 
 
 def schedule_changed() -> None:
-    """A schedule row changed: drop this process's copies now, tell the others after commit."""
+    """A schedule row changed: drop this process's copies now, tell the others after commit,
+    once per transaction however many rows it writes (seed_demo writes hundreds)."""
     clear_local()
-    transaction.on_commit(_publish_generation)
+    # A callback registered in a savepoint that rolls back leaves this list: then the next
+    # change registers it again.
+    if not any(entry[1] is _publish_generation for entry in connection.run_on_commit):
+        transaction.on_commit(_publish_generation)
 
 
 def _publish_generation() -> None:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test`: install what is missing, start a throwaway PostgreSQL and Redis on free loopback
-# ports, run checks and the whole suite against them, then a smoke pass on SQLite. Both servers
-# are stopped by PID on exit, whether the tests passed or not.
+# ports, run checks and the whole suite against them, the date sweep, then a smoke pass on
+# SQLite. Every server is stopped by PID on exit, whether the tests passed or not.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -24,7 +24,9 @@ PGTMP="$(mktemp -d /tmp/itband-pg.XXXXXX)"
 REDISTMP="$(mktemp -d /tmp/itband-redis.XXXXXX)"
 PG_PID=""
 REDIS_PID=""
+SWEEP_PID=""
 cleanup() {
+  [ -n "$SWEEP_PID" ] && { pkill -TERM -P "$SWEEP_PID"; kill -TERM "$SWEEP_PID"; } 2>/dev/null
   [ -n "$PG_PID" ] && kill -TERM "$PG_PID" 2>/dev/null
   [ -n "$REDIS_PID" ] && kill -TERM "$REDIS_PID" 2>/dev/null
   for _ in $(seq 50); do
@@ -62,19 +64,47 @@ log "ruff"
 run "$ROOT/.venv/bin/ruff" check .
 run "$ROOT/.venv/bin/ruff" format --check .
 
-log "pytest on PostgreSQL + Redis + Chromium: unit, integration, functional, e2e"
-run "$PY" -m pytest tests/unit tests/integration tests/functional tests/security tests/e2e tests/faults -q ${PYTEST_ARGS:-}
+# The date sweep (tests/clock.py): every date_sensitive test again at each awkward instant
+# (leap day, DST changes, year end, Thanksgiving, weekends, early and late hours), on SQLite
+# in memory, beside the PostgreSQL pass below: the machine has two cores and that pass leaves
+# one mostly idle. Its output is printed when it ends.
+SWEEP="$(mktemp -d /tmp/itband-sweep.XXXXXX)"
+(
+  unset DATABASE_URL REDIS_URL
+  export VAR_DIR="$SWEEP/var"
+  "$PY" -m pytest tests/integration tests/functional -m date_sensitive --clock-sweep -q \
+    ${PYTEST_ARGS:-} >"$SWEEP/log" 2>&1
+) &
+SWEEP_PID=$!
 
-log "smoke pass on SQLite (the embedded default of make run)"
+log "pytest on PostgreSQL + Redis: unit, integration, functional, security"
+run "$PY" -m pytest tests/unit tests/integration tests/functional tests/security -q ${PYTEST_ARGS:-}
+
+log "date sweep on SQLite: the date_sensitive tests at each instant of tests/clock.py"
+if wait "$SWEEP_PID"; then sweep_status=0; else sweep_status=1; status=1; fi
+SWEEP_PID=""
+grep -v -e 'W040' -e 'HINT: Non-key' -e '^System check' -e '^WARNINGS:' -e '^$' "$SWEEP/log" | tail -n 40
+echo "date sweep status $sweep_status"
+rm -rf "$SWEEP"
+
+log "pytest on PostgreSQL + Redis + Chromium: e2e, faults (real servers, workers, outages)"
+run "$PY" -m pytest tests/e2e tests/faults -q ${PYTEST_ARGS:-}
+
+log "smoke pass on SQLite (the embedded default of make run), on the suite's pinned clock"
 SMOKE="$(mktemp -d /tmp/itband-smoke.XXXXXX)"
 (
   unset DATABASE_URL REDIS_URL
   export VAR_DIR="$SMOKE"
-  "$PY" manage.py migrate --noinput -v0 &&
-    "$PY" manage.py createcachetable &&
-    "$PY" manage.py seed_demo >/dev/null &&
-    "$PY" manage.py seed_demo >/dev/null &&
-    "$PY" manage.py run_background --once &&
+  # manage.py on the clock the tests use (tests/clock.py): the same instant on any day.
+  TEST_CLOCK_AT="$("$PY" -c 'from tests.clock import configured_instant as c; print(c().isoformat())')"
+  TEST_CLOCK_ORIGIN="$(date +%s.%N)"
+  export TEST_CLOCK_AT TEST_CLOCK_ORIGIN
+  manage() { "$PY" -m tests.clock manage.py "$@"; }
+  manage migrate --noinput -v0 &&
+    manage createcachetable &&
+    manage seed_demo >/dev/null &&
+    manage seed_demo >/dev/null &&
+    manage run_background --once &&
     "$PY" -m pytest tests/functional tests/security -q
 ) || status=1
 rm -rf "$SMOKE"

@@ -106,6 +106,7 @@ def app_server(test_database_url, requires_redis, tmp_path) -> Iterator:
                 [
                     sys.executable,
                     "-m",
+                    "tests.clock",  # on this test's clock (tests/clock.py)
                     "gunicorn",
                     "itband.wsgi:application",
                     f"--bind=127.0.0.1:{port}",
@@ -214,6 +215,7 @@ def celery_worker(test_database_url, requires_redis, tmp_path) -> Iterator:
         command = [
             sys.executable,
             "-m",
+            "tests.clock",  # on this test's clock (tests/clock.py)
             "celery",
             "-A",
             "itband",

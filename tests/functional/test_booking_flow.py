@@ -19,7 +19,7 @@ from tests.factories import (
     submitted_intake,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = pytest.mark.django_db(transaction=True)
 
 DETAILS = RUNNER_DETAILS
 
@@ -53,6 +53,7 @@ def post_details(client, clinic, start, **extra):
     return client.post("/book/details/", {**selection(clinic, start), **DETAILS, **extra})
 
 
+@pytest.mark.date_sensitive
 def test_the_whole_flow_without_javascript(client, clinic, day, settings):
     settings.SITE_URL = "https://clinic.example"
     start_page = client.get("/book/")
@@ -109,6 +110,7 @@ def test_the_whole_flow_without_javascript(client, clinic, day, settings):
     assert "BEGIN:VEVENT" in content and "METHOD:REQUEST" in content
 
 
+@pytest.mark.date_sensitive
 def test_days_without_free_times_are_not_offered(client, clinic, day):
     closed = clinic.location.closures.create(date=day, reason="Holiday")
     html = client.get(
@@ -118,6 +120,7 @@ def test_days_without_free_times_are_not_offered(client, clinic, day):
     assert f"date={(day + timedelta(days=1)).isoformat()}" in html
 
 
+@pytest.mark.date_sensitive
 def test_the_day_list_counts_the_chosen_days_times(client, clinic, day):
     html = client.get(
         "/book/",
@@ -130,6 +133,7 @@ def test_the_day_list_counts_the_chosen_days_times(client, clinic, day):
     assert hidden.count("free times") == len(hidden) - 1 >= 1
 
 
+@pytest.mark.date_sensitive
 def test_a_minor_needs_a_guardian(client, clinic, day):
     start = local_time(clinic.location, day, 10)
     sixteen = date(day.year - 16, 1, 15).isoformat()
@@ -204,6 +208,7 @@ def test_garbage_in_the_details_never_breaks_it(client, clinic):
     assert not Appointment.objects.exists()
 
 
+@pytest.mark.date_sensitive
 def test_a_time_just_taken_offers_fresh_times_and_keeps_the_details(client, clinic, day):
     start = local_time(clinic.location, day, 10)
     AppointmentFactory(clinician=clinic.clinician, location=clinic.location, start=start)
@@ -259,6 +264,7 @@ def test_an_urgent_intake_blocks_online_booking(client, clinic, day, flag, advic
     assert not Appointment.objects.exists()
 
 
+@pytest.mark.date_sensitive
 def test_an_intake_prefills_the_type_and_the_details(client, clinic, day):
     intake = submitted_intake()
     html = client.get("/book/", {"intake": intake.token}).content.decode()
@@ -296,6 +302,7 @@ def booked(clinic, start, **overrides) -> Appointment:
     )
 
 
+@pytest.mark.date_sensitive
 def test_cancel_through_the_manage_link(client, clinic, day):
     appointment = booked(clinic, local_time(clinic.location, day, 10))
     url = f"/book/manage/{appointment.manage_token}/"
@@ -313,6 +320,7 @@ def test_cancel_through_the_manage_link(client, clinic, day):
     assert "METHOD:CANCEL" in mail.outbox[0].attachments[0][1]
 
 
+@pytest.mark.date_sensitive
 def test_inside_the_cutoffs_the_page_says_call_the_clinic(client, clinic):
     appointment = booked(clinic, timezone.now() + timedelta(hours=6))
     url = f"/book/manage/{appointment.manage_token}/"
@@ -327,6 +335,7 @@ def test_inside_the_cutoffs_the_page_says_call_the_clinic(client, clinic):
     assert client.get(url + "reschedule/").status_code == 302
 
 
+@pytest.mark.date_sensitive
 def test_cancel_and_reschedule_have_their_own_cutoffs(client, clinic, settings):
     settings.BOOKING_CANCEL_CUTOFF_HOURS = 48
     settings.BOOKING_RESCHEDULE_CUTOFF_HOURS = 12
@@ -337,6 +346,7 @@ def test_cancel_and_reschedule_have_their_own_cutoffs(client, clinic, settings):
     assert "too close to your visit to cancel online" in html
 
 
+@pytest.mark.date_sensitive
 def test_reschedule_through_the_manage_link(client, clinic, day):
     intake = submitted_intake()
     appointment = booked(clinic, local_time(clinic.location, day, 10), submission=intake)
@@ -356,6 +366,7 @@ def test_reschedule_through_the_manage_link(client, clinic, day):
     assert "SEQUENCE:1" in mail.outbox[0].attachments[0][1]
 
 
+@pytest.mark.date_sensitive
 def test_reschedule_to_a_taken_time_shows_fresh_times(client, clinic, day):
     appointment = booked(clinic, local_time(clinic.location, day, 10))
     other = booked(clinic, local_time(clinic.location, day, 14))
@@ -394,6 +405,7 @@ def test_token_pages_are_private(client, clinic, day):
         assert response["Referrer-Policy"] == "no-referrer"
 
 
+@pytest.mark.date_sensitive
 def test_the_calendar_download(client, clinic, day):
     appointment = booked(clinic, local_time(clinic.location, day, 10))
     response = client.get(f"/book/manage/{appointment.manage_token}/calendar.ics")

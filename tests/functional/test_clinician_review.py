@@ -1,6 +1,6 @@
 """The clinician's review workspace through its URLs, and who may open it."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -20,6 +20,7 @@ def login(client, user):
     client.force_login(user)
 
 
+@pytest.mark.date_sensitive
 def test_queue_lists_red_flags_first_then_oldest(client, clinician_user):
     plain_old = make_submission(first_name="Plain", last_name="Old")
     soft = make_submission(SOFT, first_name="Soft")
@@ -37,6 +38,7 @@ def test_queue_lists_red_flags_first_then_oldest(client, clinician_user):
     assert counts["awaiting"] == 5 and counts["flagged"] == 3
 
 
+@pytest.mark.date_sensitive
 def test_reviewed_intakes_leave_the_queue_and_show_under_reviewed(client, clinician_user):
     intake = make_submission(first_name="Riley")
     login(client, clinician_user)
@@ -156,6 +158,7 @@ def test_the_queue_is_paged_and_every_intake_is_reachable(client, clinician_user
     assert client.get("/clinician/?page=abc").status_code == 200
 
 
+@pytest.mark.date_sensitive
 def test_queue_orders_by_the_next_visit_and_follows_booking_changes(client, clinician_user):
     from booking.services import (
         PatientDetails,
@@ -189,7 +192,7 @@ def test_queue_orders_by_the_next_visit_and_follows_booking_changes(client, clin
                 "R",
                 f"{intake.pk}@x.com",
                 "3015550100",
-                timezone.localdate().replace(year=1990),
+                date(1990, 6, 15),
             ),
             submission=intake,
         )
@@ -211,6 +214,7 @@ def test_queue_orders_by_the_next_visit_and_follows_booking_changes(client, clin
     assert order() == [later.pk, soon.pk, unbooked.pk]
 
 
+@pytest.mark.date_sensitive
 def test_a_visit_that_has_passed_is_no_longer_the_next_visit(clinician_user):
     from assessments.services import submission_refresh_next_visit, submissions_move_past_visits
     from tests.factories import AppointmentFactory

@@ -10,7 +10,7 @@ from booking.models import Appointment
 from tests.assessment_data import SOFT_FLAG_ANSWERS, make_submission
 from tests.factories import AppointmentFactory, PatientFactory, booking_clinic
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
 
 
 def test_my_schedule_lists_today_and_tomorrow_with_a_brief(client, reference_data):

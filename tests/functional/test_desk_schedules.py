@@ -76,6 +76,7 @@ def add_hours(client, clinician, location, weekday: int, start: str, end: str, *
 
 
 # --- Weekly hours ----------------------------------------------------------------------------
+@pytest.mark.date_sensitive
 def test_adding_hours_offers_new_slots_at_once(desk, clinic, day):
     WeeklyAvailability.objects.all().delete()
     clinic.clinician.locations.clear()
@@ -92,6 +93,7 @@ def test_adding_hours_offers_new_slots_at_once(desk, clinic, day):
     assert clinic.clinician.display_name in overview and "Bethesda 7:00–12:00" in overview
 
 
+@pytest.mark.date_sensitive
 def test_removing_hours_is_confirmed_first_and_removes_slots(desk, clinic, day):
     block = WeeklyAvailability.objects.get(clinician=clinic.clinician, weekday=day.weekday())
     assert slots(clinic, day)
@@ -180,6 +182,7 @@ def add_time_off(client, clinician, **fields):
     return client.post(schedule_url(clinician), data, follow=True)
 
 
+@pytest.mark.date_sensitive
 def test_a_day_off_removes_that_days_slots_only(desk, clinic, day):
     next_day = day + timedelta(days=1)
     before_next = slots(clinic, next_day)
@@ -196,6 +199,7 @@ def test_a_day_off_removes_that_days_slots_only(desk, clinic, day):
     assert "Conference" in html_of(desk.get("/desk/schedules/"))
 
 
+@pytest.mark.date_sensitive
 def test_an_afternoon_off_keeps_the_morning(desk, clinic, day):
     add_time_off(
         desk,
@@ -209,6 +213,7 @@ def test_an_afternoon_off_keeps_the_morning(desk, clinic, day):
     assert all(start < time(12, 1) for start in times)  # a 60-minute visit ends by 13:00
 
 
+@pytest.mark.date_sensitive
 def test_removing_time_off_is_confirmed_and_gives_the_slots_back(desk, clinic, day):
     start = local_time(clinic.location, day, 0)
     time_off = TimeOff.objects.create(
@@ -226,6 +231,7 @@ def test_removing_time_off_is_confirmed_and_gives_the_slots_back(desk, clinic, d
     assert slots(clinic, day)
 
 
+@pytest.mark.date_sensitive
 def test_time_off_over_a_booked_visit_warns_the_desk(desk, clinic, day):
     start = local_time(clinic.location, day, 10)
     AppointmentFactory(
@@ -291,6 +297,7 @@ def test_bad_time_off_is_explained(desk, clinic, fields, field, message):
 
 
 # --- Closures --------------------------------------------------------------------------------
+@pytest.mark.date_sensitive
 def test_a_closure_removes_the_days_slots_at_that_clinic(desk, clinic, day):
     WeeklyAvailability.objects.create(
         clinician=ClinicianFactory(locations=[clinic.mclean]),
@@ -321,6 +328,7 @@ def test_a_closure_removes_the_days_slots_at_that_clinic(desk, clinic, day):
     assert mclean_slots()  # the other clinic stays open
 
 
+@pytest.mark.date_sensitive
 def test_closing_both_clinics_and_removing_one_closure(desk, clinic, day):
     response = desk.post(
         "/desk/schedules/closures/",
@@ -369,6 +377,7 @@ def test_bad_closures_are_explained(desk, clinic, changes, field, message):
     assert not Closure.objects.exists()
 
 
+@pytest.mark.date_sensitive
 def test_past_closures_are_not_listed(desk, clinic, day):
     Closure.objects.create(location=clinic.location, date=timezone.localdate() - timedelta(days=1))
     upcoming = Closure.objects.create(location=clinic.location, date=day, reason="Upcoming")

@@ -17,6 +17,7 @@ from booking.models import (
 )
 from booking.services import PatientDetails
 from itband.models import OutboxMessage
+from tests.dates import next_weekday, years_before
 from tests.factories import (
     AppointmentFactory,
     LocationFactory,
@@ -26,7 +27,7 @@ from tests.factories import (
     submitted_intake,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.date_sensitive]
 
 
 def runner(**overrides) -> PatientDetails:
@@ -128,7 +129,7 @@ def test_first_available_books_the_clinician_who_is_free():
 
 
 def test_a_minor_needs_a_guardian_on_the_day_of_the_visit(clinic, day):
-    seventeen = date(day.year - 17, day.month, day.day)
+    seventeen = years_before(day, 17)
     with pytest.raises(services.GuardianRequired):
         book(clinic, local_time(clinic.location, day, 10), patient=runner(date_of_birth=seventeen))
     appointment = book(
@@ -148,7 +149,7 @@ def test_a_minor_needs_a_guardian_on_the_day_of_the_visit(clinic, day):
         "pat@example.com",
     }
     # Turning 18 on the day of the visit: an adult.
-    eighteen = date(day.year - 18, day.month, day.day)
+    eighteen = years_before(day, 18)
     book(
         clinic,
         local_time(clinic.location, day, 13),
@@ -310,6 +311,19 @@ def test_reminders_are_queued_once(clinic):
     assert soon.reminder_sent_at == now
 
 
+def test_a_reminder_names_the_visits_local_day_and_time(clinic):
+    """Swept across DST changes, year end and late evenings: the next 9:00 at the clinic,
+    reminded by the clock alone (no ``now`` passed), named in the clinic's time."""
+    now, zone = timezone.now(), clinic.location.zone
+    nine = datetime.combine(now.astimezone(zone).date(), time(9), tzinfo=zone)
+    if nine - now < timedelta(hours=2):
+        nine = datetime.combine(nine.date() + timedelta(days=1), time(9), tzinfo=zone)
+    AppointmentFactory(location=clinic.location, clinician=clinic.clinician, start=nine)
+    assert services.reminders_send_due() == 1
+    assert OutboxMessage.objects.get().subject.endswith(f"{nine:%A} at 9:00 AM")
+    assert services.reminders_send_due() == 0
+
+
 def test_reminders_in_batches(clinic):
     now = timezone.now()
     for hour in range(5):
@@ -374,7 +388,8 @@ def test_available_days_are_the_days_of_available_slots():
     """The day list and the chosen day's times are what the full two-week search gives."""
     clinic = booking_clinic(clinicians=2, start=time(8), end=time(12), weekdays=range(5))
     location, kind = clinic.location, clinic.types["initial-evaluation"]
-    first = timezone.localdate() + timedelta(days=2)
+    # A Monday, so that `full` and `half` are a Thursday and a Friday whatever today is.
+    first = next_weekday(timezone.localdate() + timedelta(days=2), 0)
     last = first + timedelta(days=13)
     full, half = first + timedelta(days=3), first + timedelta(days=4)
     for clinician in clinic.clinicians:  # nobody free on `full`

@@ -36,6 +36,7 @@ def celery_worker_process(requires_redis, transactional_db, tmp_path):
         [
             sys.executable,
             "-m",
+            "tests.clock",  # on this test's clock (tests/clock.py)
             "celery",
             "-A",
             "itband",

@@ -9,6 +9,7 @@ import re
 from datetime import date, time, timedelta
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import update_last_login
 from django.core.cache import caches
 from django.db import DatabaseError, connection, transaction
@@ -26,7 +27,7 @@ from tests.factories import (
     local_time,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.date_sensitive]
 
 PICKER = "/book/?location=bethesda&type=initial-evaluation&clinician=any"
 
@@ -143,6 +144,27 @@ def test_a_write_publishes_a_new_generation_after_commit(clinic):
     assert shared().get(schedule_cache.GENERATION_KEY) != before
 
 
+def test_a_transaction_publishes_one_generation_however_many_rows_it_writes(clinic, monkeypatch):
+    published = []
+    monkeypatch.setattr(schedule_cache, "_publish_generation", lambda: published.append(1))
+    today = timezone.localdate()
+    with transaction.atomic():
+        for n in range(20):
+            Closure.objects.create(location=clinic.location, date=today + timedelta(days=n))
+    assert published == [1]
+    published.clear()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint whose change is rolled back...
+                Closure.objects.create(location=clinic.location, date=today - timedelta(days=1))
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        # ...takes its callback with it: the next change registers one again.
+        Closure.objects.create(location=clinic.location, date=today - timedelta(days=2))
+    assert published == [1]
+
+
 def test_nothing_is_kept_from_inside_a_transaction(clinic):
     calls = []
 
@@ -248,3 +270,107 @@ def test_a_booking_is_checked_against_the_database_not_the_copy(client, clinic, 
     )
     assert response.status_code == 302
     assert not Appointment.objects.exists()
+
+
+# --- The copies' list of models is complete ---------------------------------------------------
+def tables_read(queries) -> set[str]:
+    found: set[str] = set()
+    for query in queries:
+        found.update(re.findall(r'(?:FROM|JOIN)\s+"?(\w+)"?', query["sql"]))
+    return found
+
+
+def models_read_by_the_copies(clinic, day) -> set:
+    """Every model whose rows the cached loaders read: the clinics, types and clinicians of
+    booking.directory, and the slot engine's rows behind a slot list."""
+    from booking import directory, services
+
+    with CaptureQueriesContext(connection) as queries:
+        directory.active_locations(fresh=True)
+        directory.bookable_types(fresh=True)
+        directory.clinicians_at(clinic.location, fresh=True)
+        services.available_days(
+            location=clinic.location,
+            appointment_type=clinic.types["initial-evaluation"],
+            start_date=day,
+            end_date=day + timedelta(days=13),
+        )
+    tables = tables_read(queries)
+    return {m for m in apps.get_models(include_auto_created=True) if m._meta.db_table in tables}
+
+
+def write_one(model, clinic, day) -> None:
+    """Change one row of ``model`` the way the admin, the desk or a booking would."""
+    if model._meta.auto_created:  # a many-to-many table: Clinician.locations
+        clinic.clinician.locations.remove(clinic.location)
+        return
+    if model is Appointment:
+        nine_oclock(clinic, day).save()
+        return
+    row = model.objects.first()
+    assert row is not None, f"no {model.__name__} row to write"
+    row.save()
+
+
+def test_every_model_the_copies_read_clears_them_when_written(client, clinic, day):
+    """A new model read by the slot engine or the directory, without a signal in booking.apps,
+    would leave every process showing stale times for up to a minute: this test names it."""
+    TimeOff.objects.create(  # a row to re-save; another week, so today's times stay
+        clinician=clinic.clinician,
+        start=local_time(clinic.location, day + timedelta(days=20), 9),
+        end=local_time(clinic.location, day + timedelta(days=20), 10),
+    )
+    Closure.objects.create(location=clinic.location, date=day + timedelta(days=21), reason="x")
+    read = models_read_by_the_copies(clinic, day)
+    assert {m.__name__ for m in read} >= {
+        "Location",
+        "AppointmentType",
+        "Clinician",
+        "WeeklyAvailability",
+        "TimeOff",
+        "Closure",
+        "Appointment",
+        "User",
+    }
+    for model in sorted(read, key=lambda m: m._meta.label):
+        calls = []
+
+        def load(calls=calls):
+            calls.append(1)
+            return len(calls)
+
+        key = ("completeness", model._meta.label)
+        assert schedule_cache.cached(key, load) == 1
+        assert schedule_cache.cached(key, load) == 1  # kept
+        write_one(model, clinic, day)
+        assert schedule_cache.cached(key, load) == 2, f"a {model._meta.label} write kept the copy"
+
+
+def test_new_weekly_hours_reach_the_slot_list(client, clinic, day):
+    from booking.models import WeeklyAvailability
+    from booking.services import weekly_hours_add
+
+    assert not any("T13%3A00" in t for t in times(day_page(client, day)))
+    weekly_hours_add(
+        clinician=clinic.clinician,
+        location=clinic.location,
+        weekday=day.weekday(),
+        start=time(13),
+        end=time(16),
+    )
+    assert any("T13%3A00" in t for t in times(day_page(client, day)))
+    WeeklyAvailability.objects.filter(start=time(13)).delete()
+    assert not any("T13%3A00" in t for t in times(day_page(client, day)))
+
+
+def test_time_off_reaches_the_slot_list_and_its_removal_gives_the_times_back(client, clinic, day):
+    before = times(day_page(client, day))
+    assert any("T09%3A00" in t for t in before)
+    off = TimeOff.objects.create(
+        clinician=clinic.clinician,
+        start=local_time(clinic.location, day, 9),
+        end=local_time(clinic.location, day, 10),
+    )
+    assert not any("T09%3A00" in t for t in times(day_page(client, day)))
+    off.delete()
+    assert times(day_page(client, day)) == before

@@ -14,10 +14,11 @@ PURE_MODULES = (
     "assessments.questionnaire.model",
     "assessments.questionnaire.v1",
     "assessments.questionnaire.education",
+    "booking.slots",
 )
 
 
-def test_scoring_and_questionnaire_import_no_django():
+def test_the_pure_cores_import_no_django():
     # A fresh interpreter: this test process may already have Django loaded by other tests.
     script = (
         "import importlib, json, sys\n"
