@@ -66,6 +66,27 @@ class OutboxMessage(models.Model):
         return f"{self.subject} ({self.get_status_display()})"
 
 
+class Heartbeat(models.Model):
+    """When a periodic job last finished a run: ``/readyz`` and ``manage.py readiness`` read it
+    to notice a relay that has gone quiet (a dead worker or beat looks like "no mail" otherwise).
+    """
+
+    OUTBOX_RELAY = "outbox-relay"
+
+    name = models.CharField(max_length=50, unique=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def beat(cls, name: str, *, now=None) -> None:
+        """Record a finished run: one UPDATE, or the row's first INSERT."""
+        now = now or timezone.now()
+        if not cls.objects.filter(name=name).update(at=now):
+            cls.objects.get_or_create(name=name, defaults={"at": now})
+
+
 class SitePage(models.Model):
     """A text the clinic admin edits in /admin/: the privacy notice, the cancellation policy."""
 

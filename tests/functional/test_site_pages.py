@@ -79,11 +79,18 @@ def test_healthz_answers_without_the_database(client, django_assert_num_queries)
     assert response.json() == {"status": "ok"}
 
 
-def test_readyz_reports_database_and_broker(client, settings):
+def test_readyz_reports_database_broker_and_the_relay(client, settings):
+    from itband.models import Heartbeat
+
     settings.REDIS_URL = ""
+    Heartbeat.beat(Heartbeat.OUTBOX_RELAY)
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "not configured"}
+    body = response.json()
+    assert (body["status"], body["database"], body["broker"]) == ("ok", "ok", "not configured")
+    assert body["relay"].startswith("relay last ran ") and body["relay"].endswith(" s ago")
+    assert body["pending_mail"] == "no email waiting"
+    assert body["problems"] == []
 
 
 def test_readyz_calls_a_dead_broker_degraded_but_stays_up(client, settings):
