@@ -134,10 +134,11 @@ def _two_factor_exempt(path: str) -> bool:
         reverse("login"),
         reverse("logout"),
         reverse("admin:logout"),
-        reverse("twofactor-enrol"),
         reverse("twofactor-verify"),
     )
-    return path in exempt or path.startswith(UNTRACKED_PREFIXES)
+    # The set-up page and its one-time links (/accounts/2fa/enrol/<token>/).
+    prefixes = (*UNTRACKED_PREFIXES, reverse("twofactor-enrol"))
+    return path in exempt or path.startswith(prefixes)
 
 
 class StaffTwoFactorMiddleware:

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # backup codes
     "axes",
     "itband",
     "assessments",
@@ -199,6 +200,8 @@ AUTHENTICATION_BACKENDS = [
     "itband.login_throttle.UsernameThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Staff password reset links (itband.password_reset) work for an hour.
+PASSWORD_RESET_TIMEOUT = 3600
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
