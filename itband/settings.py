@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # PUT/PATCH/DELETE: 405 with Allow, before the CSRF check's 403.
+    "itband.middleware.MethodNotAllowedMiddleware",
     "itband.csrf.NoReferrerOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -404,6 +406,8 @@ if APP_ENV == "test":
     # Hashing strength is not under test; a fast hasher keeps the suite quick.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Files served at the site's root by whitenoise: /favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "public"
 # Outside production whitenoise serves straight from the finders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION

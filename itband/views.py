@@ -9,9 +9,10 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .audit import audit_record
 from .http import database_unavailable_response
 from .middleware import DATABASE_DOWN_ERRORS
-from .models import SitePage
+from .models import AuditEvent, SitePage
 from .readiness import readiness
 from .roles import CLINICIAN, FRONT_DESK, has_role
 
@@ -90,6 +91,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    """handler403. A signed-in user refused a page (the front desk opening a clinician's
+    intake, say) is audited: a refused look at health data is a security event too."""
+    if request.user.is_authenticated:
+        audit_record(
+            request=request,
+            action=AuditEvent.Action.VIEW_DENIED,
+            detail=f"{request.method} {request.path}",
+        )
     return render(request, "403.html", status=403)
 
 

@@ -243,6 +243,7 @@ def test_the_production_install_books_and_emails_the_confirmation(
             lambda: "Sending due task outbox-relay" in log_tail(logs["beat"], 100_000),
             timeout=30,
         ), log_tail(logs["beat"])
+        assert browser.get("/favicon.ico").status == 200  # whitenoise serves the site root
         ready = json.loads(browser.get("/readyz").text)
         assert ready["status"] == "ok", ready
         assert ready["broker"] == "ok", ready

@@ -1,5 +1,7 @@
 """The public site pages, the probes and the headers every page carries."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -110,3 +112,19 @@ def test_the_public_layout_links_every_page_of_the_site(client, path):
         assert f'href="{url}"' in html, (path, url)
     assert f'href="{reverse("login")}"' in html
     assert 'href=""' not in html
+
+
+def test_the_favicon_is_self_hosted_and_linked(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/favicon.ico"' in html
+    assert 'type="image/svg+xml"' in html
+
+
+@pytest.mark.parametrize("path", ["/", "/assessment/", "/book/", "/privacy/"])
+def test_public_pages_have_a_meta_description(client, path, reference_data):
+    html = client.get(path).content.decode()
+    descriptions = re.findall(r'<meta name="description" content="([^"]+)">', html)
+    assert len(descriptions) == 1 and 50 <= len(descriptions[0]) <= 300, descriptions
