@@ -13,13 +13,14 @@ signed cookie naming it (a keyed hash, never the username), and is not subject t
 signs in as usual from their own computer; from a new one they wait until the hour ends, or ask
 the clinic admin. The guesser gets at most that many guesses an hour, however many addresses.
 
-Counters live in the database cache (every process sees them), keyed by a hash of the username.
+Counters live in a database cache of their own (every process sees them; made-up usernames
+cannot crowd them out of the shared one), keyed by a keyed hash of the username.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.core.signing import BadSignature
 from django.shortcuts import render
@@ -42,8 +43,12 @@ def _counter_key(username: str) -> str:
     return f"login-fail:{_account_key(username)}:{timezone.now():%Y%m%d%H}"
 
 
+def _counters():
+    return caches["login_throttle"]
+
+
 def failures_this_hour(username: str) -> int:
-    return int(cache.get(_counter_key(username)) or 0)
+    return int(_counters().get(_counter_key(username)) or 0)
 
 
 def record_failure(sender, credentials, request=None, **kwargs) -> None:
@@ -51,12 +56,12 @@ def record_failure(sender, credentials, request=None, **kwargs) -> None:
     username = str(credentials.get("username") or "")
     if not username:
         return
-    key = _counter_key(username)
-    if not cache.add(key, 1, timeout=WINDOW_SECONDS):
+    key, counters = _counter_key(username), _counters()
+    if not counters.add(key, 1, timeout=WINDOW_SECONDS):
         try:
-            cache.incr(key)
+            counters.incr(key)
         except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=WINDOW_SECONDS)
+            counters.add(key, 1, timeout=WINDOW_SECONDS)
 
 
 def _known_accounts(request) -> list[str]:

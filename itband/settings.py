@@ -182,6 +182,13 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "django_cache_schedule",
     },
+    # itband.login_throttle's per-username counters, in a table of their own: a spray of made-up
+    # usernames must not cull them from the default table's 300 entries (and reset the limit).
+    "login_throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache_login",
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    },
 }
 
 # --- Sessions and auth ----------------------------------------------------------------------

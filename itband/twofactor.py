@@ -145,7 +145,7 @@ def _check_code(device: TOTPDevice, code: str) -> str | None:
     return None if device.verify_token(code) else WRONG_CODE
 
 
-def backup_codes_create(user) -> list[str]:
+def backup_codes_create(*, user) -> list[str]:
     """Ten new backup codes (the old ones stop working), returned once for display."""
     with transaction.atomic():
         StaticDevice.objects.filter(user=user).delete()
@@ -225,7 +225,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
                 request,
                 "Two-factor is set up. You will be asked for a code each time you sign in.",
             )
-            return _backup_codes_page(request, backup_codes_create(user), next_url)
+            return _backup_codes_page(request, backup_codes_create(user=user), next_url)
         form.add_error("code", error)
 
     context = {
@@ -271,7 +271,7 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
     if not request.user.is_verified():
         return redirect(_with_next("twofactor-verify", request.get_full_path()))
     if request.method == "POST":
-        return _backup_codes_page(request, backup_codes_create(request.user), "")
+        return _backup_codes_page(request, backup_codes_create(user=request.user), "")
     left = StaticToken.objects.filter(device__user=request.user, device__confirmed=True).count()
     return _no_store(render(request, "itband/twofactor_backup_status.html", {"left": left}))
 

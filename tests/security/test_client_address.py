@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client, RequestFactory
 
 from assessments.models import Submission
@@ -39,6 +39,7 @@ def behind_proxies(settings, count: int) -> None:
     settings.TRUSTED_PROXY_COUNT = count
     settings.AXES_ENABLED = True
     cache.clear()
+    caches["login_throttle"].clear()
 
 
 def header(form: str, n: int, appended: str = PROXY) -> str:
@@ -176,6 +177,19 @@ def test_the_throttle_ends_with_the_hour(settings, clinician_user):
     assert sign_in(Client(), "clin1", TEST_PASSWORD, "198.51.100.21").status_code == 429
     with time_machine.travel(datetime(2026, 5, 12, 15, 1, tzinfo=UTC), tick=True):
         assert sign_in(Client(), "clin1", TEST_PASSWORD, "198.51.100.21").status_code == 302
+
+
+def test_made_up_usernames_cannot_crowd_out_the_counters(settings, clinician_user):
+    """A spray of other usernames (and the rate limits' churn in the shared cache) must not
+    cull the counter that throttles the targeted one."""
+    from itband.login_throttle import failures_this_hour
+
+    behind_proxies(settings, 1)
+    for n in range(3):
+        sign_in(Client(), "clin1", f"wrong-{n}-password", header("rotating", n))
+    for n in range(400):  # past the shared cache's 300 entries
+        cache.add(f"rl:spray:{n}", 1)
+    assert failures_this_hour("clin1") == 3
 
 
 def test_the_device_cookie_names_no_one(settings, clinician_user):
