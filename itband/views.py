@@ -93,7 +93,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
     """handler403. A signed-in user refused a page (the front desk opening a clinician's
     intake, say) is audited: a refused look at health data is a security event too."""
-    if request.user.is_authenticated:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
         audit_record(
             request=request,
             action=AuditEvent.Action.VIEW_DENIED,
