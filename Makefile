@@ -4,13 +4,21 @@ PY := .venv/bin/python
 
 .PHONY: run test lint format bench clean
 
-.venv/.runtime: requirements.txt .python-version scripts/venv.sh
+.venv/.runtime: requirements.txt .python-version scripts/venv.sh scripts/lib.sh
 	bash scripts/venv.sh requirements.txt
 	touch $@
 
-.venv/.dev: requirements.txt requirements-dev.txt .python-version scripts/venv.sh
+.venv/.dev: requirements.txt requirements-dev.txt .python-version scripts/venv.sh scripts/lib.sh
 	bash scripts/venv.sh requirements-dev.txt
 	touch .venv/.runtime $@
+
+# The production install as it ships: requirements.txt alone, rebuilt from scratch when it
+# changes (a stale extra package could hide a missing one). make test's production smoke runs
+# gunicorn and Celery from it (tests/faults/test_production_install.py).
+.venv-runtime/.stamp: requirements.txt .python-version scripts/venv.sh scripts/lib.sh
+	rm -rf .venv-runtime
+	bash scripts/venv.sh requirements.txt .venv-runtime
+	touch $@
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -22,7 +30,7 @@ run: .venv/.runtime node_modules/.installed
 	$(PY) manage.py seed_demo
 	bash scripts/run.sh
 
-test: .venv/.dev node_modules/.installed
+test: .venv/.dev .venv-runtime/.stamp node_modules/.installed
 	bash scripts/test.sh
 
 # Throughput, latency, slot timings, queries per page and page weight (docs/benchmarks.md).
@@ -38,4 +46,4 @@ format: .venv/.dev
 	.venv/bin/ruff format .
 
 clean:
-	rm -rf .venv node_modules var staticfiles
+	rm -rf .venv .venv-runtime node_modules var staticfiles

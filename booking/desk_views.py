@@ -363,6 +363,7 @@ def book(request: HttpRequest) -> HttpResponse:
                     source=Appointment.Source.DESK,
                     booking_key=booking_key,
                     min_notice=DESK_MIN_NOTICE,
+                    update_contact=True,  # the desk confirms a caller's details deliberately
                 )
             except SlotTaken:
                 messages.error(request, "That time was just taken. Please pick another.")

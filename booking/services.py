@@ -577,10 +577,12 @@ def _lock_identity(email: str, details: PatientDetails) -> None:
         )
 
 
-def _patient_for(details: PatientDetails, *, now: datetime) -> Patient:
+def _patient_for(details: PatientDetails, *, now: datetime, update_contact: bool) -> Patient:
     """The same runner is the same email, date of birth, first and last name (as the desk
     matches intakes). Twins booked by one parent's email stay two patients, and a booking never
-    renames someone else's record; only the phone and guardian details are refreshed."""
+    renames someone else's record. An existing record's phone and guardian are refreshed only
+    when ``update_contact`` (the desk, deliberately): the public form is answered by whoever
+    knows those four details, and a guardian's address receives every manage link."""
     email = details.email.strip()
     _lock_identity(email, details)
     patient = (
@@ -600,6 +602,8 @@ def _patient_for(details: PatientDetails, *, now: datetime) -> Patient:
             first_name=details.first_name.strip(),
             last_name=details.last_name.strip(),
         )
+    elif not update_contact:
+        return patient
     patient.phone = details.phone.strip()
     if details.guardian_complete:
         patient.guardian_name = details.guardian_name.strip()
@@ -624,11 +628,14 @@ def appointment_book(
     booking_key: str | None = None,
     now: datetime | None = None,
     min_notice: timedelta | None = None,
+    update_contact: bool = False,
 ) -> Appointment:
     """Book a time, re-validated here inside the transaction, and queue the confirmation.
 
     Raises BookingBlocked (the intake has an emergency/urgent flag), GuardianRequired (under 18
-    on the day of the visit), SlotUnavailable, or SlotTaken (someone else has it).
+    on the day of the visit), SlotUnavailable, SlotTaken (someone else has it), or
+    AlreadyBooked (this runner holds an overlapping visit: never show it to the caller, see
+    ``appointment_send_existing_link``). ``update_contact``: see ``_patient_for``.
     """
     now = now or timezone.now()
     if start.utcoffset() is None:
@@ -651,7 +658,7 @@ def appointment_book(
         now=now,
         min_notice=min_notice,
     )
-    record = _patient_for(patient, now=now)
+    record = _patient_for(patient, now=now, update_contact=update_contact)
     clash = record.appointments.holding_time().overlapping(option.start, option.end).first()
     if clash is not None:
         raise AlreadyBooked(clash)
@@ -681,6 +688,36 @@ def appointment_book(
     _record(appointment, kind=AppointmentEvent.Kind.BOOKED, from_status="", actor=booked_by)
     _enqueue_email(appointment, "confirmation")
     return appointment
+
+
+# --- The link to an existing visit, to the address on file (issue #12) ------------------------
+@transaction.atomic
+def appointment_send_existing_link(
+    *, appointment: Appointment, now: datetime | None = None
+) -> None:
+    """The public form matched a visit the runner already holds: its manage link goes to the
+    email on file, never to the screen (whoever filled the form may only know the details).
+    Once per visit per hour, so the form cannot be turned into an email bomb."""
+    now = now or timezone.now()
+    patient = appointment.patient
+    outbox_enqueue(
+        key=f"appointment:{appointment.pk}:existing-link:{now:%Y%m%d%H}",
+        to=patient.email,
+        template="booking_existing_link",
+        context={
+            "appointment": appointment,
+            "patient": patient,
+            "location": appointment.location,
+            "clinician": appointment.clinician,
+            "appointment_type": appointment.appointment_type,
+            "tz": appointment.location.timezone,
+            "manage_url": appointment.manage_url,
+        },
+        topic=f"appointment:{appointment.pk}",
+    )
+
+
+# --- end existing link -----------------------------------------------------------------------
 
 
 def _inside_reminder_window(start: datetime, now: datetime) -> bool:

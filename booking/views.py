@@ -177,8 +177,11 @@ def details(request):
             request, selection, form, around=selection.start, message=error.message, **extra
         )
     except services.AlreadyBooked as error:
-        messages.info(request, error.message)
-        return redirect(error.appointment)
+        # Never the existing visit itself: the form may have been filled by anyone who knows
+        # the runner's details. Its link goes to the address on file instead.
+        services.appointment_send_existing_link(appointment=error.appointment)
+        context = _details_context(selection, form, location=selection.location)
+        return render(request, "booking/existing_visit.html", context)
     except services.GuardianRequired as error:
         form.add_error("guardian_name", error.message)
         return render(request, "booking/details.html", _details_context(selection, form, **extra))

@@ -6,7 +6,40 @@ from .models import AuditEvent, OutboxMessage, SitePage, User
 admin.site.site_header = "Cohen Health and Performance: clinic admin"
 admin.site.site_title = "Clinic admin"
 
-admin.site.register(User, UserAdmin)
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    actions = ["send_twofactor_link"]
+
+    @admin.action(description="Email a two-factor set-up link")
+    def send_twofactor_link(self, request, queryset):
+        """The one-time link staff need, with their password, to set up two-factor
+        (itband.enrolment), sent to each selected account's own address."""
+        from .audit import audit_record
+        from .enrolment import enrolment_link_send
+        from .models import AuditEvent
+
+        sent, skipped = 0, []
+        for user in queryset:
+            if enrolment_link_send(user=user, issued_by=request.user):
+                audit_record(
+                    request=request,
+                    action=AuditEvent.Action.TWO_FACTOR_LINK_SENT,
+                    obj=user,
+                    detail="emailed by the clinic admin",
+                )
+                sent += 1
+            else:
+                skipped.append(user.get_username())
+        if sent:
+            self.message_user(request, f"Set-up link emailed to {sent} account(s).")
+        if skipped:
+            self.message_user(
+                request,
+                f"No email address on: {', '.join(skipped)}. Add one, or use "
+                "`manage.py twofactor_link <username>` and hand the link over in person.",
+                level="warning",
+            )
 
 
 @admin.register(SitePage)

@@ -10,11 +10,17 @@ class ItbandConfig(AppConfig):
         # the audit log and for starting the staff session clock.
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-        from . import audit, middleware
+        from . import audit, checks, login_throttle, middleware  # noqa: F401 - checks registers
 
         user_logged_in.connect(audit.record_login, dispatch_uid="itband.audit.login")
         user_logged_in.connect(middleware.start_staff_session, dispatch_uid="itband.session.start")
         user_logged_out.connect(audit.record_logout, dispatch_uid="itband.audit.logout")
         user_login_failed.connect(
             audit.record_login_failed, dispatch_uid="itband.audit.login_failed"
+        )
+        user_login_failed.connect(
+            login_throttle.record_failure, dispatch_uid="itband.login_throttle.failure"
+        )
+        user_logged_in.connect(
+            login_throttle.remember_device, dispatch_uid="itband.login_throttle.device"
         )

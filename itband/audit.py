@@ -115,11 +115,15 @@ def record_login_failed(sender, credentials, request=None, **kwargs) -> None:
     username = str(credentials.get(User.USERNAME_FIELD) or credentials.get("username") or "")
     username = _fit(username, AuditEvent._meta.get_field("username"))
     user = User._default_manager.filter(**{User.USERNAME_FIELD: username}).first()
-    locked = bool(getattr(request, "axes_locked_out", False))
+    detail = ""
+    if getattr(request, "axes_locked_out", False):
+        detail = "locked out"
+    elif getattr(request, "login_throttled", False):
+        detail = "throttled: too many failures for this username this hour"
     _write(
         request=request,
         action=AuditEvent.Action.LOGIN_FAILED,
         user=user,
         username=username,
-        detail="locked out" if locked else "",
+        detail=detail,
     )

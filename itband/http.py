@@ -1,5 +1,6 @@
 """Small HTTP helpers shared by the apps' views."""
 
+import ipaddress
 from collections.abc import Callable
 from functools import wraps
 
@@ -49,8 +50,22 @@ def private_page(view: Callable) -> Callable:
 
 
 def client_ip(request) -> str:
-    """The client's address; X-Forwarded-For only when our own proxy sets it (a setting)."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and settings.TRUST_X_FORWARDED_FOR:
-        return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address, for lockouts, rate limits and the audit log.
+
+    Without proxies of our own (TRUSTED_PROXY_COUNT=0) it is REMOTE_ADDR and X-Forwarded-For is
+    ignored. Behind N of them, each appends the address it received the request from, so the
+    client is the N-th entry from the right; everything left of it was written by the client
+    and is never used. A header with fewer entries, or a malformed entry, falls back to
+    REMOTE_ADDR: our nearest proxy, shared by many but never chosen by the client.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops <= 0:
+        return remote
+    entries = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if len(entries) < hops:
+        return remote
+    try:
+        return str(ipaddress.ip_address(entries[-hops]))
+    except ValueError:
+        return remote

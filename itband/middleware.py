@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import reverse
 from django_otp import user_has_device
 
@@ -41,6 +41,49 @@ class DatabaseUnavailableMiddleware:
             logger.error("database unavailable for %s %s", request.method, request.path_info)
             return database_unavailable_response()
         return None
+
+
+# --- Methods the site never accepts ----------------------------------------------------------
+
+# The site takes GET, HEAD and POST (and OPTIONS/TRACE reach views, which refuse them).
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "OPTIONS", "TRACE"})
+DEFAULT_ALLOWED = ("GET", "HEAD", "POST")
+
+
+def allowed_methods(view) -> tuple[str, ...]:
+    """The methods a view accepts: a class-based view's handlers, or the list given to Django's
+    require_http_methods somewhere down the decorator chain; else the site's default."""
+    view_class = getattr(view, "view_class", None)
+    if view_class is not None:
+        # (Django's FormView also has put(); the site refuses PUT whatever the view says.)
+        names = {m.upper() for m in view_class.http_method_names if hasattr(view_class, m)}
+        if "GET" in names:
+            names.add("HEAD")  # View.setup() answers HEAD with get()
+        return tuple(m for m in DEFAULT_ALLOWED if m in names)
+    func = view
+    while func is not None:
+        code, closure = getattr(func, "__code__", None), getattr(func, "__closure__", None)
+        if code is not None and closure and "request_method_list" in code.co_freevars:
+            return tuple(closure[code.co_freevars.index("request_method_list")].cell_contents)
+        func = getattr(func, "__wrapped__", None)
+    return DEFAULT_ALLOWED
+
+
+class MethodNotAllowedMiddleware:
+    """PUT, PATCH, DELETE and other methods the site never takes get 405 with an Allow header,
+    before the CSRF check would answer 403 (a wrong method is not a forgery). Place just before
+    itband.csrf.NoReferrerOriginMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view, view_args, view_kwargs):
+        if request.method in KNOWN_METHODS:
+            return None
+        return HttpResponseNotAllowed(allowed_methods(view))
 
 
 # --- Staff sessions: idle and absolute limits ------------------------------------------------
@@ -134,10 +177,11 @@ def _two_factor_exempt(path: str) -> bool:
         reverse("login"),
         reverse("logout"),
         reverse("admin:logout"),
-        reverse("twofactor-enrol"),
         reverse("twofactor-verify"),
     )
-    return path in exempt or path.startswith(UNTRACKED_PREFIXES)
+    # The set-up page and its one-time links (/accounts/2fa/enrol/<token>/).
+    prefixes = (*UNTRACKED_PREFIXES, reverse("twofactor-enrol"))
+    return path in exempt or path.startswith(prefixes)
 
 
 class StaffTwoFactorMiddleware:

@@ -66,6 +66,27 @@ class OutboxMessage(models.Model):
         return f"{self.subject} ({self.get_status_display()})"
 
 
+class Heartbeat(models.Model):
+    """When a periodic job last finished a run: ``/readyz`` and ``manage.py readiness`` read it
+    to notice a relay that has gone quiet (a dead worker or beat looks like "no mail" otherwise).
+    """
+
+    OUTBOX_RELAY = "outbox-relay"
+
+    name = models.CharField(max_length=50, unique=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
+
+    @classmethod
+    def beat(cls, name: str, *, now=None) -> None:
+        """Record a finished run: one UPDATE, or the row's first INSERT."""
+        now = now or timezone.now()
+        if not cls.objects.filter(name=name).update(at=now):
+            cls.objects.get_or_create(name=name, defaults={"at": now})
+
+
 class SitePage(models.Model):
     """A text the clinic admin edits in /admin/: the privacy notice, the cancellation policy."""
 
@@ -85,6 +106,35 @@ class SitePage(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("page", args=[self.slug])
+
+
+class TwoFactorEnrolment(models.Model):
+    """A one-time link to set up two-factor sign-in, on top of the password: emailed to the
+    staff address (through the Outbox) or issued by the clinic admin. Only a hash of the token
+    is kept; opening the link marks it used and lets that session add a device."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="twofactor_enrolments"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The admin who issued it; empty when the user asked for it by email.",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "two-factor set-up link"
+
+    def __str__(self) -> str:
+        return f"set-up link for {self.user} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
 class AuditLogAppendOnly(Exception):
@@ -128,6 +178,16 @@ class AuditEvent(models.Model):
         TWO_FACTOR_ENROLLED = "2fa_enrolled", "Set up two-factor"
         TWO_FACTOR_VERIFIED = "2fa_verified", "Passed two-factor"
         TWO_FACTOR_FAILED = "2fa_failed", "Wrong two-factor code"
+        TWO_FACTOR_LINK_SENT = "2fa_link_sent", "Two-factor set-up link issued"
+        TWO_FACTOR_LINK_USED = "2fa_link_used", "Opened a two-factor set-up link"
+        TWO_FACTOR_LINK_REFUSED = "2fa_link_refused", "Refused a two-factor set-up link"
+        TWO_FACTOR_ENROL_REFUSED = "2fa_enrol_refused", "Two-factor set-up without a link"
+        BACKUP_CODES_CREATED = "backup_codes_created", "Created two-factor backup codes"
+        BACKUP_CODE_USED = "backup_code_used", "Passed two-factor with a backup code"
+        PASSWORD_RESET_REQUESTED = "password_reset_requested", "Asked for a password reset"
+        PASSWORD_RESET_DONE = "password_reset_done", "Reset the password by email"
+        PASSWORD_RESET_LINK_INVALID = "password_reset_invalid", "Opened an invalid reset link"
+        VIEW_DENIED = "view_denied", "Refused a view of health data"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import OutboxMessage
+from .models import Heartbeat, OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -183,4 +183,6 @@ def outbox_relay(*, limit: int | None = None) -> RelayStats:
             message.save(
                 update_fields=["attempts", "status", "sent_at", "next_attempt_at", "last_error"]
             )
+    # Readiness reads this: a relay that stops running is otherwise silent.
+    Heartbeat.beat(Heartbeat.OUTBOX_RELAY)
     return RelayStats(sent=sent, retried=retried, failed=failed)

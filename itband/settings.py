@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",  # backup codes
     "axes",
     "itband",
     "assessments",
@@ -84,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # PUT/PATCH/DELETE: 405 with Allow, before the CSRF check's 403.
+    "itband.middleware.MethodNotAllowedMiddleware",
     "itband.csrf.NoReferrerOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -94,6 +97,8 @@ MIDDLEWARE = [
     "itband.middleware.StaffSessionTimeoutMiddleware",
     "itband.middleware.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The per-username throttle's page and device cookie (itband.login_throttle).
+    "itband.login_throttle.LoginThrottleMiddleware",
     # Last, as django-axes asks: turns a lockout into its page (AXES_LOCKOUT_TEMPLATE).
     "axes.middleware.AxesMiddleware",
 ]
@@ -177,6 +182,13 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "django_cache_schedule",
     },
+    # itband.login_throttle's per-username counters, in a table of their own: a spray of made-up
+    # usernames must not cull them from the default table's 300 entries (and reset the limit).
+    "login_throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "django_cache_login",
+        "OPTIONS": {"MAX_ENTRIES": 10000},
+    },
 }
 
 # --- Sessions and auth ----------------------------------------------------------------------
@@ -192,8 +204,13 @@ LOGOUT_REDIRECT_URL = "/"
 AUTHENTICATION_BACKENDS = [
     # First: refuses any attempt while the username + IP pair is locked out.
     "axes.backends.AxesStandaloneBackend",
+    # Then: refuses a username past its hourly failures, unless this browser signed in to it
+    # before (itband.login_throttle).
+    "itband.login_throttle.UsernameThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Staff password reset links (itband.password_reset) work for an hour.
+PASSWORD_RESET_TIMEOUT = 3600
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -210,10 +227,14 @@ AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+# Username and address together: a stranger's guesses from elsewhere never lock real staff out.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# And per username across all addresses, slower: past this many failures in a clock hour a
+# username is refused on browsers that never signed in to it (itband.login_throttle; 0: off).
+LOGIN_FAILURES_PER_USERNAME_PER_HOUR = env_int("LOGIN_FAILURES_PER_USERNAME_PER_HOUR", 20)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# The same client address as the rate limits (X-Forwarded-For only behind our own proxy).
+# The same client address as the rate limits (see TRUSTED_PROXY_COUNT).
 AXES_CLIENT_IP_CALLABLE = "itband.http.client_ip"
 # Two-factor (TOTP): always available; required for every staff login in production.
 STAFF_REQUIRE_2FA = env_bool("STAFF_REQUIRE_2FA", PRODUCTION)
@@ -371,13 +392,29 @@ PERIODIC_JOBS = {
     "draft-clean-up": "assessments.services.drafts_purge_expired",
     "past-visits": "assessments.services.submissions_move_past_visits",
 }
-# Behind a reverse proxy that sets X-Forwarded-For, rate limits key on its first hop.
+# How many reverse proxies of our own stand in front of the app, each appending the address it
+# received the request from to X-Forwarded-For. itband.http.client_ip takes the address that
+# many hops from the right (never the client-written left end); 0 means REMOTE_ADDR. Lockouts,
+# rate limits and the audit log all key on it.
+_proxy_count = os.environ.get("TRUSTED_PROXY_COUNT", "").strip()
+# Deprecated: TRUST_X_FORWARDED_FOR=true (which took the leftmost address) now means one proxy;
+# itband.checks warns until TRUSTED_PROXY_COUNT replaces it.
 TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", False)
+if _proxy_count == "":
+    TRUSTED_PROXY_COUNT = 1 if TRUST_X_FORWARDED_FOR else 0
+elif _proxy_count.isdigit() and int(_proxy_count) <= 10:
+    TRUSTED_PROXY_COUNT = int(_proxy_count)
+else:
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY_COUNT must be a whole number from 0 to 10, not {_proxy_count!r}."
+    )
 
 if APP_ENV == "test":
     # Hashing strength is not under test; a fast hasher keeps the suite quick.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+# Files served at the site's root by whitenoise: /favicon.ico.
+WHITENOISE_ROOT = BASE_DIR / "public"
 # Outside production whitenoise serves straight from the finders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION

@@ -2,6 +2,9 @@
 
 ``StaffTwoFactorMiddleware`` (itband.middleware) sends signed-in users here; these pages are
 exempt from it. The pages are never cached (no-store): the set-up page shows the secret.
+
+The first set-up needs a one-time link on top of the password (itband.enrolment). It ends with
+ten backup codes (django-otp's static device), shown once; each works once at the code prompt.
 """
 
 from base64 import b32encode
@@ -21,11 +24,14 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathFillImage
 
 from .audit import audit_record
+from .enrolment import SESSION_GRANT, LinkRefused, enrolment_link_redeem, enrolment_link_send
 from .models import AuditEvent
 
 DEVICE_NAME = "Authenticator app"
@@ -34,6 +40,9 @@ WRONG_CODE = (
     "(codes change every 30 seconds)."
 )
 THROTTLED = "Too many wrong codes in a row. Wait a minute, then try the newest code."
+WRONG_BACKUP_CODE = "That backup code did not match, or it has been used already."
+BACKUP_DEVICE_NAME = "Backup codes"
+BACKUP_CODES = 10
 
 
 class TwoFactorCodeForm(forms.Form):
@@ -47,6 +56,27 @@ class TwoFactorCodeForm(forms.Form):
         code = "".join(self.cleaned_data["code"].split())
         if len(code) != 6 or not code.isdigit():
             raise forms.ValidationError("Enter the 6 digits from your authenticator app.")
+        return code
+
+
+class VerifyCodeForm(forms.Form):
+    """The sign-in prompt: a 6-digit code, or one of the 8-character backup codes."""
+
+    code = forms.CharField(
+        label="6-digit code or backup code",
+        max_length=20,
+        error_messages={"required": "Enter the 6-digit code from your authenticator app."},
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split()).replace("-", "").lower()
+        is_totp = len(code) == 6 and code.isdigit()
+        is_backup = len(code) == 8 and all(c in "abcdefghijklmnopqrstuvwxyz234567" for c in code)
+        if not (is_totp or is_backup):
+            raise forms.ValidationError(
+                "Enter the 6 digits from your authenticator app, or one of your 8-character "
+                "backup codes."
+            )
         return code
 
 
@@ -115,10 +145,43 @@ def _check_code(device: TOTPDevice, code: str) -> str | None:
     return None if device.verify_token(code) else WRONG_CODE
 
 
+def backup_codes_create(*, user) -> list[str]:
+    """Ten new backup codes (the old ones stop working), returned once for display."""
+    with transaction.atomic():
+        StaticDevice.objects.filter(user=user).delete()
+        device = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
+        codes = [StaticToken.random_token() for _ in range(BACKUP_CODES)]
+        StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    return codes
+
+
+def _backup_codes_page(request: HttpRequest, codes: list[str], next_url: str) -> HttpResponse:
+    audit_record(request=request, action=AuditEvent.Action.BACKUP_CODES_CREATED)
+    context = {
+        "codes": [f"{code[:4]} {code[4:]}" for code in codes],
+        "next": next_url or settings.LOGIN_REDIRECT_URL,
+    }
+    return _no_store(render(request, "itband/twofactor_backup_codes.html", context))
+
+
+def _link_needed(request: HttpRequest, next_url: str, *, sent: bool = False, status=200):
+    context = {
+        "next": next_url,
+        "sent": sent,
+        "has_email": bool(request.user.email),
+        "required": settings.STAFF_REQUIRE_2FA,
+    }
+    return _no_store(render(request, "itband/twofactor_link_needed.html", context, status=status))
+
+
 @never_cache
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrol(request: HttpRequest) -> HttpResponse:
-    """Set up an authenticator app: QR code and secret, confirmed with a current code."""
+    """Set up an authenticator app: QR code and secret, confirmed with a current code.
+
+    Only in a session that opened a one-time set-up link (``enrol_link``); otherwise the page
+    offers to email one to the staff address."""
     user = request.user
     next_url = _next_url(request)
     existing = confirmed_device(user)
@@ -127,6 +190,22 @@ def enrol(request: HttpRequest) -> HttpResponse:
             # Replacing a device needs the old one first: a password alone is not enough.
             return redirect(_with_next("twofactor-verify", next_url))
         return _no_store(render(request, "itband/twofactor_done.html", {"device": existing}))
+
+    if request.session.get(SESSION_GRANT) != user.pk:
+        if request.method == "POST" and request.POST.get("action") == "send-link":
+            sent = enrolment_link_send(user=user)
+            if sent:
+                audit_record(
+                    request=request,
+                    action=AuditEvent.Action.TWO_FACTOR_LINK_SENT,
+                    obj=user,
+                    detail="emailed at the user's request",
+                )
+            return _link_needed(request, next_url, sent=sent)
+        if request.method == "POST":  # a code without the link: refused, whatever it is
+            audit_record(request=request, action=AuditEvent.Action.TWO_FACTOR_ENROL_REFUSED)
+            return _link_needed(request, next_url, status=403)
+        return _link_needed(request, next_url)
 
     device = pending_device(user)
     form = TwoFactorCodeForm(request.POST or None)
@@ -139,13 +218,14 @@ def enrol(request: HttpRequest) -> HttpResponse:
                 device.save(update_fields=["confirmed"])
                 TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         if error is None:
+            request.session.pop(SESSION_GRANT, None)
             _mark_verified(request, device)
             audit_record(request=request, action=AuditEvent.Action.TWO_FACTOR_ENROLLED, obj=device)
             messages.success(
                 request,
                 "Two-factor is set up. You will be asked for a code each time you sign in.",
             )
-            return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+            return _backup_codes_page(request, backup_codes_create(user=user), next_url)
         form.add_error("code", error)
 
     context = {
@@ -162,23 +242,87 @@ def enrol(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
+@require_http_methods(["GET", "HEAD"])
+def enrol_link(request: HttpRequest, token: str) -> HttpResponse:
+    """Open a one-time set-up link, signed in as the user it was issued to."""
+    try:
+        enrolment_link_redeem(user=request.user, token=token)
+    except LinkRefused as refused:
+        audit_record(
+            request=request, action=AuditEvent.Action.TWO_FACTOR_LINK_REFUSED, detail=refused.reason
+        )
+        response = render(request, "itband/twofactor_link_invalid.html", status=404)
+        response["Referrer-Policy"] = "no-referrer"
+        return _no_store(response)
+    request.session[SESSION_GRANT] = request.user.pk
+    audit_record(request=request, action=AuditEvent.Action.TWO_FACTOR_LINK_USED)
+    # Off the token's URL at once (history, referrers).
+    response = redirect("twofactor-enrol")
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def backup_codes(request: HttpRequest) -> HttpResponse:
+    """How many backup codes are left; new ones (shown once) on request. Needs a verified
+    session: StaffTwoFactorMiddleware sends anyone else to the code prompt first."""
+    if not request.user.is_verified():
+        return redirect(_with_next("twofactor-verify", request.get_full_path()))
+    if request.method == "POST":
+        return _backup_codes_page(request, backup_codes_create(user=request.user), "")
+    left = StaticToken.objects.filter(device__user=request.user, device__confirmed=True).count()
+    return _no_store(render(request, "itband/twofactor_backup_status.html", {"left": left}))
+
+
+def _verify_backup_code(user, code: str) -> tuple[StaticDevice | None, str | None]:
+    with transaction.atomic():
+        device = StaticDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+        if device is None:
+            return None, WRONG_BACKUP_CODE
+        allowed, _info = device.verify_is_allowed()
+        if not allowed:
+            return None, THROTTLED
+        if not device.verify_token(code):  # a match is deleted: each code works once
+            return None, WRONG_BACKUP_CODE
+    return device, None
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    """The second step of signing in: a current code from the user's authenticator app."""
+    """The second step of signing in: a current code from the user's authenticator app, or
+    one of their backup codes."""
     next_url = _next_url(request)
-    if request.user.is_verified():
+    user = request.user
+    if user.is_verified():
         return redirect(next_url or settings.LOGIN_REDIRECT_URL)
-    device = confirmed_device(request.user)
-    if device is None:
+    device = confirmed_device(user)
+    if device is None and not StaticDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect(_with_next("twofactor-enrol", next_url))
 
-    form = TwoFactorCodeForm(request.POST or None)
+    form = VerifyCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
-            error = _check_code(device, form.cleaned_data["code"])
+        code = form.cleaned_data["code"]
+        if code.isdigit():
+            if device is None:
+                error = WRONG_CODE
+            else:
+                with transaction.atomic():
+                    device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+                    error = _check_code(device, code)
+            used, action = device, AuditEvent.Action.TWO_FACTOR_VERIFIED
+        else:
+            used, error = _verify_backup_code(user, code)
+            action = AuditEvent.Action.BACKUP_CODE_USED
         if error is None:
-            _mark_verified(request, device)
-            audit_record(request=request, action=AuditEvent.Action.TWO_FACTOR_VERIFIED)
+            _mark_verified(request, used)
+            detail = ""
+            if action == AuditEvent.Action.BACKUP_CODE_USED:
+                detail = f"{used.token_set.count()} backup codes left"
+            audit_record(request=request, action=action, detail=detail)
             return redirect(next_url or settings.LOGIN_REDIRECT_URL)
         audit_record(request=request, action=AuditEvent.Action.TWO_FACTOR_FAILED)
         form.add_error("code", error)

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from booking import clinician_views as booking_clinician_views
 
-from . import twofactor, views
+from . import password_reset, twofactor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,8 +25,30 @@ urlpatterns = [
     path("desk/", include("booking.desk_urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password_reset/",
+        password_reset.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        password_reset.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("accounts/2fa/enrol/", twofactor.enrol, name="twofactor-enrol"),
+    path("accounts/2fa/enrol/<str:token>/", twofactor.enrol_link, name="twofactor-enrol-link"),
     path("accounts/2fa/verify/", twofactor.verify, name="twofactor-verify"),
+    path("accounts/2fa/backup-codes/", twofactor.backup_codes, name="twofactor-backup-codes"),
     path("staff/", views.staff_home, name="staff-home"),
     path("admin/", admin.site.urls),
 ]

@@ -2,18 +2,18 @@
 
 import sys
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from .audit import audit_record
 from .http import database_unavailable_response
 from .middleware import DATABASE_DOWN_ERRORS
-from .models import SitePage
+from .models import AuditEvent, SitePage
+from .readiness import readiness
 from .roles import CLINICIAN, FRONT_DESK, has_role
 
 DRIVERS = (
@@ -52,39 +52,18 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok"})
 
 
-def broker_state() -> str:
-    """'ok', 'degraded' (configured but not answering) or 'not configured'."""
-    if not settings.REDIS_URL:
-        return "not configured"
-    import redis
-
-    client = redis.Redis.from_url(
-        settings.REDIS_URL, socket_timeout=0.5, socket_connect_timeout=0.5
-    )
-    try:
-        client.ping()
-    except redis.RedisError:
-        return "degraded"
-    finally:
-        client.close()
-    return "ok"
-
-
 @require_GET
 @never_cache
 def readyz(request: HttpRequest) -> HttpResponse:
-    """200 when the database answers (a broker outage is reported as degraded); else 503."""
+    """200 when the database answers, with the broker, the relay's last run and the oldest
+    pending email ("degraded" when any is wrong: see itband.readiness); else 503."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        state = readiness()
     except DATABASE_DOWN_ERRORS:
         response = JsonResponse({"status": "unavailable", "database": "down"}, status=503)
         response["Retry-After"] = "30"
         return response
-    broker = broker_state()
-    status = "ok" if broker in {"ok", "not configured"} else "degraded"
-    return JsonResponse({"status": status, "database": "ok", "broker": broker})
+    return JsonResponse(state.as_dict())
 
 
 @require_GET
@@ -112,6 +91,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    """handler403. A signed-in user refused a page (the front desk opening a clinician's
+    intake, say) is audited: a refused look at health data is a security event too."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        audit_record(
+            request=request,
+            action=AuditEvent.Action.VIEW_DENIED,
+            detail=f"{request.method} {request.path}",
+        )
     return render(request, "403.html", status=403)
 
 

@@ -1,4 +1,5 @@
-# Shared by scripts/test.sh and scripts/bench.sh (sourced; expects PY and PGBIN to be set).
+# Shared by scripts/test.sh, scripts/bench.sh and scripts/venv.sh (sourced; free_port needs PY,
+# start_postgres needs PGBIN).
 
 log() { printf '\n== %s\n' "$*"; }
 
@@ -10,6 +11,18 @@ install_missing() {
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "$@" >/dev/null
+}
+
+# build_deps_missing PYTHON: the Debian packages that building psycopg2 from source needs and
+# this machine lacks: libpq's headers and pg_config, a C compiler, PYTHON's headers.
+build_deps_missing() {
+  local missing=() include version
+  [ -f "$(pg_config --includedir 2>/dev/null)/libpq-fe.h" ] || missing+=(libpq-dev)
+  command -v gcc >/dev/null 2>&1 || missing+=(gcc)
+  include="$("$1" -c 'import sysconfig; print(sysconfig.get_paths()["include"])')"
+  version="$("$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
+  [ -f "$include/Python.h" ] || missing+=("python$version-dev")
+  echo "${missing[@]}"
 }
 
 free_port() { "$PY" -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])"; }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `make test`: install what is missing, start a throwaway PostgreSQL and Redis on free loopback
-# ports, run checks and the whole suite against them, the date sweep, then a smoke pass on
-# SQLite. Every server is stopped by PID on exit, whether the tests passed or not.
+# `make test`: install what is missing, start a throwaway PostgreSQL, Redis and SMTP sink on free
+# loopback ports, run checks and the whole suite against them (with the production smoke), the
+# date sweep, then a smoke pass on SQLite. Every server is stopped by PID on exit, whether the
+# tests passed or not.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$(pwd)"
@@ -22,18 +23,21 @@ install_missing "${missing[@]}"
 # --- throwaway PostgreSQL ---------------------------------------------------------------------
 PGTMP="$(mktemp -d /tmp/itband-pg.XXXXXX)"
 REDISTMP="$(mktemp -d /tmp/itband-redis.XXXXXX)"
+SMTPTMP="$(mktemp -d /tmp/itband-smtp.XXXXXX)"
 PG_PID=""
 REDIS_PID=""
 SWEEP_PID=""
+SMTP_PID=""  # issue #12
 cleanup() {
   [ -n "$SWEEP_PID" ] && { pkill -TERM -P "$SWEEP_PID"; kill -TERM "$SWEEP_PID"; } 2>/dev/null
+  [ -n "$SMTP_PID" ] && kill -TERM "$SMTP_PID" 2>/dev/null
   [ -n "$PG_PID" ] && kill -TERM "$PG_PID" 2>/dev/null
   [ -n "$REDIS_PID" ] && kill -TERM "$REDIS_PID" 2>/dev/null
   for _ in $(seq 50); do
     { [ -n "$PG_PID" ] && kill -0 "$PG_PID" 2>/dev/null; } || { [ -n "$REDIS_PID" ] && kill -0 "$REDIS_PID" 2>/dev/null; } || break
     sleep 0.1
   done
-  rm -rf "$PGTMP" "$REDISTMP"
+  rm -rf "$PGTMP" "$REDISTMP" "$SMTPTMP"
 }
 trap cleanup EXIT INT TERM
 
@@ -46,6 +50,18 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --d
 REDIS_PID=$!
 for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
+# --- SMTP sink (issue #12): aiosmtpd writing to a Maildir, for the production smoke -----------
+SMTP_PORT="$(free_port)"
+"$PY" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$SMTPTMP/maildir" \
+  >"$SMTPTMP/smtp.log" 2>&1 &
+SMTP_PID=$!
+for _ in $(seq 50); do
+  "$PY" -c "import socket; socket.create_connection(('127.0.0.1', $SMTP_PORT), 0.2).close()" 2>/dev/null && break
+  sleep 0.1
+done
+export SMTP_SINK_PORT="$SMTP_PORT" SMTP_SINK_MAILDIR="$SMTPTMP/maildir" RUNTIME_VENV="$ROOT/.venv-runtime"
+# --- end SMTP sink ----------------------------------------------------------------------------
+
 export APP_ENV=test
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/itband"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
@@ -53,6 +69,7 @@ export DJANGO_ALLOW_ASYNC_UNSAFE=true
 export CHROMIUM_PATH="$CHROMIUM"
 export PGBIN
 echo "PostgreSQL pid $PG_PID on 127.0.0.1:$PG_PORT; Redis pid $REDIS_PID on 127.0.0.1:$REDIS_PORT"
+echo "SMTP sink pid $SMTP_PID on 127.0.0.1:$SMTP_PORT"
 
 status=0
 run() { "$@" || status=1; }

@@ -62,15 +62,19 @@ class Browser:
     ``timeout`` bounds every socket operation; ``elapsed`` lets a test bound the whole request.
     """
 
-    def __init__(self, base_url: str, *, timeout: float = 30) -> None:
+    def __init__(
+        self, base_url: str, *, timeout: float = 30, headers: dict[str, str] | None = None
+    ) -> None:
         parts = urlsplit(base_url)
         self.host = parts.hostname or "127.0.0.1"
         self.port = parts.port or 80
         self.timeout = timeout
         self.cookies: dict[str, str] = {}
+        # Sent with every request, e.g. what a TLS-terminating proxy adds.
+        self.headers = dict(headers or {})
 
     def request(self, method: str, path: str, data: dict | None = None) -> Page:
-        headers = {}
+        headers = dict(self.headers)
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None

@@ -32,3 +32,19 @@ def test_anonymous_staff_home_goes_to_login(client):
     response = client.get("/staff/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_a_refused_look_at_health_data_is_audited(client, front_desk_user):
+    """The front desk opening a clinician's intake gets 403, and the audit log says so."""
+    from itband.models import AuditEvent
+    from tests.factories import submitted_intake
+
+    intake = submitted_intake()
+    client.force_login(front_desk_user)
+    for url in (f"/clinician/intake/{intake.pk}/", f"/clinician/intake/{intake.pk}/brief/"):
+        assert client.get(url).status_code == 403
+    events = AuditEvent.objects.filter(action="view_denied").order_by("id")
+    assert [(e.user, e.detail) for e in events] == [
+        (front_desk_user, f"GET /clinician/intake/{intake.pk}/"),
+        (front_desk_user, f"GET /clinician/intake/{intake.pk}/brief/"),
+    ]

@@ -1,5 +1,7 @@
 """The public site pages, the probes and the headers every page carries."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -79,11 +81,18 @@ def test_healthz_answers_without_the_database(client, django_assert_num_queries)
     assert response.json() == {"status": "ok"}
 
 
-def test_readyz_reports_database_and_broker(client, settings):
+def test_readyz_reports_database_broker_and_the_relay(client, settings):
+    from itband.models import Heartbeat
+
     settings.REDIS_URL = ""
+    Heartbeat.beat(Heartbeat.OUTBOX_RELAY)
     response = client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "not configured"}
+    body = response.json()
+    assert (body["status"], body["database"], body["broker"]) == ("ok", "ok", "not configured")
+    assert body["relay"].startswith("relay last ran ") and body["relay"].endswith(" s ago")
+    assert body["pending_mail"] == "no email waiting"
+    assert body["problems"] == []
 
 
 def test_readyz_calls_a_dead_broker_degraded_but_stays_up(client, settings):
@@ -103,3 +112,19 @@ def test_the_public_layout_links_every_page_of_the_site(client, path):
         assert f'href="{url}"' in html, (path, url)
     assert f'href="{reverse("login")}"' in html
     assert 'href=""' not in html
+
+
+def test_the_favicon_is_self_hosted_and_linked(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    html = client.get("/").content.decode()
+    assert '<link rel="icon" href="/favicon.ico"' in html
+    assert 'type="image/svg+xml"' in html
+
+
+@pytest.mark.parametrize("path", ["/", "/assessment/", "/book/", "/privacy/"])
+def test_public_pages_have_a_meta_description(client, path, reference_data):
+    html = client.get(path).content.decode()
+    descriptions = re.findall(r'<meta name="description" content="([^"]+)">', html)
+    assert len(descriptions) == 1 and 50 <= len(descriptions[0]) <= 300, descriptions

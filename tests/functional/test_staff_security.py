@@ -174,6 +174,16 @@ def require_2fa(settings):
     settings.STAFF_REQUIRE_2FA = True
 
 
+def open_enrolment_link(client, user) -> None:
+    """What the staff member does with the one-time link emailed to them (issue #12)."""
+    from urllib.parse import urlsplit
+
+    from itband.enrolment import enrolment_link_issue
+
+    response = client.get(urlsplit(enrolment_link_issue(user=user)).path)
+    assert response["Location"] == ENROL
+
+
 def test_without_the_requirement_login_goes_straight_through(client, clinician_user):
     response = sign_in(client)
     assert response["Location"] == "/staff/"
@@ -202,6 +212,7 @@ def test_an_enrolled_user_is_sent_to_verify_for_staff_pages_and_admin(client, cl
 
 def test_enrolment_with_a_real_code_verifies_the_session(client, clinician_user, require_2fa):
     sign_in(client)
+    open_enrolment_link(client, clinician_user)
     page = client.get(f"{ENROL}?next=/staff/")
     assert page.status_code == 200
     assert page["Cache-Control"].startswith("no-store")
@@ -214,7 +225,9 @@ def test_enrolment_with_a_real_code_verifies_the_session(client, clinician_user,
 
     response = client.post(ENROL, {"code": current_code(device), "next": "/staff/"})
 
-    assert response["Location"] == "/staff/"
+    # The backup codes, shown once, then on to where the user was going.
+    assert response.status_code == 200
+    assert 'href="/staff/"' in response.content.decode()
     device.refresh_from_db()
     assert device.confirmed
     assert not client.get("/staff/")["Location"].startswith("/accounts/2fa/")
@@ -227,6 +240,7 @@ def test_enrolment_with_a_real_code_verifies_the_session(client, clinician_user,
 
 def test_a_wrong_code_shows_an_error_next_to_the_field(client, clinician_user, require_2fa):
     sign_in(client)
+    open_enrolment_link(client, clinician_user)
     client.get(ENROL)
     device = TOTPDevice.objects.get(user=clinician_user)
 
@@ -241,6 +255,7 @@ def test_a_wrong_code_shows_an_error_next_to_the_field(client, clinician_user, r
 
 def test_a_malformed_code_is_explained(client, clinician_user, require_2fa):
     sign_in(client)
+    open_enrolment_link(client, clinician_user)
     client.get(ENROL)
     response = client.post(ENROL, {"code": "12ab"})
     assert "Enter the 6 digits" in response.content.decode()

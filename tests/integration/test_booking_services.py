@@ -90,6 +90,14 @@ def test_same_email_and_birth_date_is_the_same_patient(clinic, day):
         patient=runner(email="RILEY@example.com", phone="(301) 555-0111"),
     )
     assert first.patient_id == second.patient_id
+    # A public booking never changes the record's contact details; the desk may (issue #12).
+    assert Patient.objects.get().phone == runner().phone
+    book(
+        clinic,
+        local_time(clinic.location, day, 15),
+        patient=runner(phone="(301) 555-0111"),
+        update_contact=True,
+    )
     assert Patient.objects.get().phone == "(301) 555-0111"
     other = book(
         clinic, local_time(clinic.location, day, 13), patient=runner(date_of_birth=date(1991, 1, 1))

@@ -22,7 +22,7 @@ LIMIT = 3
 def low_limit(settings):
     settings.RATE_LIMITS_ENABLED = True
     settings.RATE_LIMIT_PER_HOUR = LIMIT
-    settings.TRUST_X_FORWARDED_FOR = False
+    settings.TRUSTED_PROXY_COUNT = 0
     cache.clear()
 
 
