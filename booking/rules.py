@@ -13,9 +13,10 @@ ask it first to choose the page, and the desk's pages to show the flag.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models import Submission
@@ -28,13 +29,16 @@ RED_FLAG_WINDOW = timedelta(days=14)
 
 @dataclass(frozen=True)
 class BookingBlock:
-    """Why a booking may not go ahead online."""
+    """Why a booking may not go ahead. Staff pages name the flagged intake (level, date, id);
+    runners never see another's."""
 
     level: str  # "emergency" or "urgent"
-    intake: Submission  # the flagged intake (staff pages name it; runners never see another's)
-    # The flagged intake is the one whose token was presented: its holder may be told why.
-    # Otherwise it was found by identity, and the runner is only asked to call.
-    own: bool
+    intake_id: int
+    submitted_at: datetime
+    # The flagged intake is the one whose token was presented (``intake``): its holder may be
+    # told why. Otherwise it was found by identity, and the runner is only asked to call.
+    own: bool = False
+    intake: Submission | None = None
 
 
 def booking_block_for(
@@ -47,7 +51,9 @@ def booking_block_for(
 ) -> BookingBlock | None:
     """The block on a booking by this intake's holder, or by someone with these details."""
     if intake is not None and _blocks(intake):
-        return BookingBlock(level=intake.highest_flag, intake=intake, own=True)
+        return BookingBlock(
+            intake.highest_flag, intake.pk, intake.submitted_at, own=True, intake=intake
+        )
     keys = identity_keys(email=email, last_name=last_name, date_of_birth=date_of_birth)
     if intake is not None:
         keys |= identity_keys(
@@ -55,8 +61,7 @@ def booking_block_for(
         )
     if not keys:
         return None
-    flagged = red_flag_index(now=now).first(keys)
-    return None if flagged is None else BookingBlock(flagged.highest_flag, flagged, own=False)
+    return red_flag_index(now=now).first(keys)
 
 
 def reschedule_block_for(
@@ -72,7 +77,7 @@ def reschedule_block_for(
         now=now,
     )
     # The manage link's holder did not necessarily present the flagged intake's token.
-    return None if block is None else BookingBlock(block.level, block.intake, own=False)
+    return None if block is None else replace(block, own=False, intake=None)
 
 
 def identity_keys(
@@ -90,51 +95,70 @@ def identity_keys(
     return keys
 
 
+def visits_of_same_runner(intake: Submission, *, now: datetime | None = None) -> list[Appointment]:
+    """Upcoming visits of the runner behind a (flagged) intake, linked to it or not, so the
+    clinician following up a red flag sees what is booked (one query)."""
+    keys = identity_keys(
+        email=intake.email, last_name=intake.last_name, date_of_birth=intake.date_of_birth
+    )
+    match = Q(submission=intake)
+    for key in keys:
+        if key[0] == "email":
+            match |= Q(patient__email__iexact=key[1])
+        else:
+            match |= Q(patient__last_name__iexact=key[1], patient__date_of_birth=key[2])
+    since = (now or timezone.now()) - timedelta(hours=2)
+    return list(
+        Appointment.objects.filter(match, status=Appointment.Status.BOOKED, end__gte=since)
+        .select_related("clinician", "location", "appointment_type")
+        .order_by("start", "pk")
+    )
+
+
 class RedFlagIndex:
     """The uncleared emergency and urgent intakes of the last 14 days, by identity: one query
     (a few rows, from the partial index submission_red_flag_idx), then a lookup per runner, so
     a page listing many visits shows the flag at a fixed cost."""
 
-    def __init__(self, intakes: list[Submission]):
-        self._by_key: dict[tuple, Submission] = {}
+    def __init__(self, rows):
+        self._by_key: dict[tuple, tuple] = {}
         # Most severe first, then newest: the first intake seen for a key is the one named.
-        for intake in sorted(intakes, key=lambda i: (i.flag_rank, -i.submitted_at.timestamp())):
-            keys = identity_keys(
-                email=intake.email, last_name=intake.last_name, date_of_birth=intake.date_of_birth
-            )
-            for key in keys:
-                self._by_key.setdefault(key, intake)
+        for row in sorted(rows, key=_severity):
+            *_, email, last_name, born = row
+            for key in identity_keys(email=email, last_name=last_name, date_of_birth=born):
+                self._by_key.setdefault(key, row)
 
-    def first(self, keys: set[tuple]) -> Submission | None:
+    def first(self, keys: set[tuple]) -> BookingBlock | None:
         found = [self._by_key[key] for key in keys if key in self._by_key]
-        return min(found, key=lambda i: (i.flag_rank, -i.submitted_at.timestamp()), default=None)
+        if not found:
+            return None
+        pk, level, _, submitted_at, *_ = min(found, key=_severity)
+        return BookingBlock(level=level, intake_id=pk, submitted_at=submitted_at)
 
     def level_for(
         self, *, email: str = "", last_name: str = "", date_of_birth: date | None = None
     ) -> str | None:
         keys = identity_keys(email=email, last_name=last_name, date_of_birth=date_of_birth)
-        intake = self.first(keys)
-        return intake.highest_flag if intake is not None else None
+        block = self.first(keys)
+        return block.level if block is not None else None
+
+
+def _severity(row: tuple) -> tuple:
+    pk, _, rank, submitted_at, *_ = row
+    return (rank, -submitted_at.timestamp(), -pk)
 
 
 def red_flag_index(*, now: datetime | None = None) -> RedFlagIndex:
     since = (now or timezone.now()) - RED_FLAG_WINDOW
-    return RedFlagIndex(
-        list(
-            red_flagged_intakes()
-            .filter(submitted_at__gte=since)
-            .only(
-                "pk",
-                "highest_flag",
-                "flag_rank",
-                "submitted_at",
-                "email",
-                "last_name",
-                "date_of_birth",
-                "flag_cleared_at",
-            )
+    rows = (
+        red_flagged_intakes()
+        .filter(submitted_at__gte=since)
+        .values_list(
+            "pk", "highest_flag", "flag_rank", "submitted_at", "email", "last_name",
+            "date_of_birth",
         )
-    )
+    )  # fmt: skip
+    return RedFlagIndex(list(rows))
 
 
 def red_flagged_intakes():

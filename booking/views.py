@@ -35,7 +35,7 @@ def _refused(request, block: rules.BookingBlock, *, appointment=None) -> HttpRes
     """A red flag stops this booking (booking.rules). The holder of the flagged intake's own
     token gets its safety page; anyone else, found by the details they gave, only "please
     call us": they may have typed someone else's details, and learn nothing about them."""
-    if block.own:
+    if block.own and block.intake is not None:
         return render(request, "booking/safety.html", intake_safety_context(block.intake))
     return render(request, "booking/call_us.html", {"appointment": appointment})
 

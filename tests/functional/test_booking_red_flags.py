@@ -385,3 +385,21 @@ def test_the_desk_sees_the_flag_and_cannot_book_or_move_around_it(
     )
     appointment.refresh_from_db()
     assert appointment.status == Appointment.Status.CANCELLED_PATIENT
+
+
+def test_the_clinician_sees_the_visit_a_flagged_runner_booked_before(
+    client, clinic, start, clinician_user
+):
+    patient = PatientFactory(email=EMAIL, last_name="Runner", date_of_birth=BORN)
+    AppointmentFactory(
+        patient=patient,
+        clinician=clinic.clinician,
+        location=clinic.location,
+        start=start,
+        appointment_type=clinic.types["initial-evaluation"],
+    )
+    intake = intake_of("urgent", email=EMAIL.upper())
+    client.force_login(clinician_user)
+    html = client.get(f"/clinician/intake/{intake.pk}/").content.decode()
+    visits = html.split('id="runner-visits"', 1)[1].split("</ul>", 1)[0]
+    assert "Initial running evaluation" in visits and clinic.location.name in visits
