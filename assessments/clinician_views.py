@@ -21,14 +21,17 @@ from itband.fragments import render_fragment
 from itband.http import mark_no_store
 from itband.roles import CLINICIAN, role_required
 
+from . import flow
 from .access import get_submission_for_clinician
 from .clinical import suggested_tests
 from .models import Submission
 from .presenters import answer_sections, result_context
 from .scoring import DRIVER_LABELS
 from .services import (
+    FlagNotClearable,
     clinician_note_add,
     questionnaire_of,
+    submission_clear_flag,
     submission_close,
     submission_mark_reviewed,
     submission_record_contact,
@@ -53,6 +56,14 @@ class CloseForm(forms.Form):
         label="Why is it closed without a visit?",
         max_length=500,
         error_messages={"required": "Please give a reason."},
+    )
+
+
+class ClearFlagForm(forms.Form):
+    note = forms.CharField(
+        label="Why it can be cleared, after your phone triage (e.g. seen by GP, cleared for evaluation)",
+        max_length=1000,
+        error_messages={"required": "Please say why the flag can be cleared."},
     )
 
 
@@ -155,6 +166,10 @@ def detail_context(submission: Submission) -> dict:
     return {
         "submission": submission,
         "questionnaire": questionnaire,
+        # A red flag ended the questionnaire at its step: the later steps were never asked.
+        "stopped_early": submission.has_red_flag
+        and flow.first_incomplete_step(questionnaire, submission.answers, submission.progress)
+        is not None,
         "sections": answer_sections(questionnaire, submission.answers),
         "tests": suggested_tests(list(result["result"].primary), submission.itb_likelihood),
         "appointments": submission.appointments.select_related(
@@ -173,6 +188,9 @@ def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "note": NoteForm(request.POST if request.POST.get("action") == "note" else None),
         "close": CloseForm(request.POST if request.POST.get("action") == "close" else None),
         "contact": ContactForm(request.POST if request.POST.get("action") == "contact" else None),
+        "clear_flag": ClearFlagForm(
+            request.POST if request.POST.get("action") == "clear_flag" else None
+        ),
     }
     if request.method == "POST":
         action = request.POST.get("action")
@@ -182,6 +200,18 @@ def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Marked as reviewed.")
             return redirect("clinician:intake", pk)
         form = forms_by_action.get(action)
+        if action == "clear_flag" and form.is_valid():
+            try:
+                submission_clear_flag(
+                    submission=submission, user=request.user, note=form.cleaned_data["note"]
+                )
+            except FlagNotClearable as error:
+                messages.error(request, str(error))
+            else:
+                # The note is clinical: it stays with the intake, not in the audit log.
+                audit_record(request=request, action="flag_cleared", obj=submission)
+                messages.success(request, "Flag cleared: the runner can book online again.")
+            return redirect("clinician:intake", pk)
         if form is not None and form.is_valid():
             if action == "note":
                 clinician_note_add(

@@ -135,8 +135,10 @@ def seed_assessment_demo() -> list[Submission]:
             submission = submission_save_step(
                 submission=submission, step_slug=step.slug, step_answers=own, complete=True
             )
-        intakes.append(
-            submission_submit(
+            if submission.is_submitted:  # a red flag ended it here, with the consent email only
+                break
+        else:
+            submission = submission_submit(
                 submission=submission,
                 contact=Contact(
                     first_name=first,
@@ -146,5 +148,5 @@ def seed_assessment_demo() -> list[Submission]:
                     date_of_birth=demo_birth_date(index, minor=answers["age_band"] == "under_18"),
                 ),
             )
-        )
+        intakes.append(submission)
     return intakes

@@ -123,6 +123,17 @@ class Submission(models.Model):
     closed_at = models.DateTimeField(
         null=True, blank=True, help_text="Closed without a visit (e.g. sent to urgent care)."
     )
+    # An emergency or urgent flag blocks online booking (booking.rules) until a clinician
+    # clears it after a phone triage; the flag itself stays on the record.
+    flag_cleared_at = models.DateTimeField(null=True, blank=True)
+    flag_cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cleared_flags",
+    )
+    flag_clear_note = models.TextField(blank=True, max_length=1000)
 
     objects = SubmissionQuerySet.as_manager()
 
@@ -137,6 +148,15 @@ class Submission(models.Model):
                 fields=["status", "reviewed_at", "closed_at", "flag_rank"],
                 include=["id"],  # COUNT(id) reads nothing else (PostgreSQL; ignored elsewhere)
                 name="submission_state_idx",
+            ),
+            # The booking rule's lookup (booking.rules): uncleared emergency or urgent intakes,
+            # a few rows however many intakes there are.
+            models.Index(
+                fields=["submitted_at"],
+                name="submission_red_flag_idx",
+                condition=models.Q(
+                    highest_flag__in=("emergency", "urgent"), flag_cleared_at__isnull=True
+                ),
             ),
             models.Index(
                 fields=["flag_rank", "next_visit_at", "submitted_at"],
@@ -176,8 +196,15 @@ class Submission(models.Model):
         return DRIVER_LABELS.get(self.primary_driver, "No clear driver")
 
     @property
-    def booking_allowed(self) -> bool:
-        return bool(self.result) and self.result.get("booking_allowed", False)
+    def has_red_flag(self) -> bool:
+        """An emergency or urgent flag: the runner gets the safety page, not a result."""
+        from .scoring import BOOKING_BLOCKING_LEVELS
+
+        return self.highest_flag in BOOKING_BLOCKING_LEVELS
+
+    @property
+    def flag_cleared(self) -> bool:
+        return self.flag_cleared_at is not None
 
     @property
     def recommended_appointment(self) -> str | None:

@@ -2,8 +2,9 @@
 
 from typing import Any
 
+from . import scoring
 from .models import Submission
-from .questionnaire import KIND_INTEGER, KIND_MULTIPLE, Questionnaire
+from .questionnaire import KIND_INTEGER, KIND_MULTIPLE, Questionnaire, get_version
 from .questionnaire import education as edu
 from .scoring import Result
 
@@ -86,6 +87,10 @@ def result_context(submission: Submission) -> dict:
         "driver_rows": driver_rows(result),
         "education": education,
         "flags_by_level": flags,
+        # Rubric v2: night pain with weight loss, or either with cancer, gets a time frame.
+        "soft_heading": "Please see your doctor this week"
+        if any(flag.code == scoring.DOCTOR_THIS_WEEK for flag in flags["soft"])
+        else "Worth telling a doctor",
         "likelihood_text": edu.LIKELIHOOD_TEXT[result.itb_likelihood],
         "text": {
             "foam_rolling": edu.FOAM_ROLLING,
@@ -96,3 +101,48 @@ def result_context(submission: Submission) -> dict:
             "training_trigger": edu.TRAINING_TRIGGER,
         },
     }
+
+
+# -- the safety page (emergency and urgent: no result, no booking) -------------------------------
+
+# What the runner can tell the doctor besides the signs: (linkId, short label), when answered.
+DOCTOR_FACTS = (
+    ("pain_location", "Where it hurts"),
+    ("pain_side", "Which side"),
+    ("pain_duration", "For how long"),
+    ("pain_worst", "Worst pain"),
+    ("injury", "Started with an injury"),
+)
+SIGN_LABELS = dict(scoring.RED_FLAG_SIGNS)
+CALL_911_NOW = frozenset({"chest_breathless"})
+
+
+def safety_context(flags, *, facts: list[tuple[str, str]] | None = None) -> dict:
+    """What the safety page shows for emergency and urgent flags (from an intake or from the
+    booking page's screen): what to do now, why, and what to tell the doctor."""
+    red = [flag for flag in flags if flag.level in scoring.BOOKING_BLOCKING_LEVELS]
+    level = scoring.blocking_level(red) or scoring.LEVEL_URGENT
+    return {
+        "safety_level": level,
+        "safety_flags": [flag for flag in red if flag.level == level]
+        + [flag for flag in red if flag.level != level],
+        "call_911_now": any(flag.code in CALL_911_NOW for flag in red),
+        "signs": [SIGN_LABELS.get(flag.code, flag.title) for flag in red],
+        "doctor_facts": facts or [],
+    }
+
+
+def intake_safety_context(submission: Submission) -> dict:
+    """The safety page of a flagged intake: its stored flags and a few of its answers."""
+    flags = [scoring.Flag.from_dict(flag) for flag in (submission.result or {}).get("flags", ())]
+    questionnaire = get_version(submission.questionnaire_version)
+    facts = []
+    for link_id, label in DOCTOR_FACTS:
+        value = submission.answers.get(link_id)
+        try:
+            question = questionnaire.question(link_id)
+        except KeyError:
+            continue
+        if value is not None and not question.is_unknown_answer(value):
+            facts.append((label, display_answer(question, value)))
+    return safety_context(flags, facts=facts)

@@ -12,12 +12,12 @@ the wording never claims a diagnosis.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from assessments.questionnaire.model import Question, Questionnaire
+from assessments.questionnaire.model import Question, Questionnaire, Step
 
 # -- drivers -----------------------------------------------------------------------------------
 
@@ -94,6 +94,17 @@ BOOKING_BLOCKING_LEVELS = frozenset({LEVEL_EMERGENCY, LEVEL_URGENT})
 # Multiple-choice questions whose options are flag codes ("None of these" is not a code).
 FLAG_QUESTIONS = ("safety_emergency", "injury_signs", "safety_urgent", "safety_soft")
 BONE_STRESS_QUESTION = "bone_stress"
+# Rubric v2 (SCORING.md): only a focal-bone sign raises the bone-stress flag; a training jump
+# or low energy intake is named in its advice, never a flag alone (a jump alone is load).
+BONE_FOCAL_SIGNS = frozenset({"bone_pain_one_spot", "hop_pain"})
+BONE_TRAINING_JUMP = "after_training_jump"
+BONE_LOW_ENERGY = "low_energy"
+# Night or constant pain with unexplained weight loss, or either with a history of cancer:
+# still soft, but with a time frame (rubric v2).
+NIGHT_PAIN = "night_or_constant_pain"
+WEIGHT_LOSS = "weight_loss"
+CANCER_HISTORY = "cancer_history"
+DOCTOR_THIS_WEEK = "doctor_this_week"
 NONE_OF_THESE = "none"
 AGE_QUESTION = "age_band"
 AGE_UNDER_18 = "under_18"
@@ -171,6 +182,13 @@ FLAG_RULES: Mapping[str, FlagRule] = {
         "New numbness, tingling or weakness in the leg",
         _URGENT_TODAY + " A nerve may need checking.",
     ),
+    DOCTOR_THIS_WEEK: FlagRule(
+        LEVEL_SOFT,
+        "Please see your doctor this week",
+        "Together, the signs listed below need a check by your doctor this week, whatever is "
+        "behind your running pain. You can still book with us; a clinician will review your "
+        "answers before your visit.",
+    ),
     "night_or_constant_pain": FlagRule(LEVEL_SOFT, "Pain at night or constant pain", _SOFT_REVIEW),
     "weight_loss": FlagRule(LEVEL_SOFT, "Unexplained weight loss", _SOFT_REVIEW),
     "cancer_history": FlagRule(LEVEL_SOFT, "History of cancer", _SOFT_REVIEW),
@@ -178,8 +196,9 @@ FLAG_RULES: Mapping[str, FlagRule] = {
     "bone_stress": FlagRule(
         LEVEL_SOFT,
         "Possible bone stress injury",
-        "Please stop running until you've been seen: a bone stress injury gets worse with more "
-        "running. " + _SOFT_REVIEW,
+        "Pain in one spot on a bone, or pain when hopping, can be a sign of a bone stress "
+        "injury. Please stop running until you've been seen: a bone stress injury gets worse "
+        "with more running. " + _SOFT_REVIEW,
     ),
     "under_18": FlagRule(
         LEVEL_SOFT,
@@ -188,6 +207,36 @@ FLAG_RULES: Mapping[str, FlagRule] = {
         "consent when you book. A clinician will review your answers before the visit.",
     ),
 }
+
+
+# Said in the bone-stress advice when the runner reported them (they never raise the flag alone).
+BONE_STRESS_EXTRAS: Mapping[str, str] = {
+    BONE_TRAINING_JUMP: "The pain began soon after a big jump in training, which makes a bone "
+    "stress injury more likely.",
+    BONE_LOW_ENERGY: "You mentioned missed or irregular periods, or eating less than your "
+    "training needs: please tell your doctor and your clinician, because low energy intake "
+    "weakens bone.",
+}
+
+# The emergency and urgent signs as one list in the runner's words, each a FLAG_RULES code:
+# the question the cold booking page asks before showing times (and version 2's safety check).
+RED_FLAG_SIGNS: tuple[tuple[str, str], ...] = (
+    ("calf_clot", "Pain, swelling or warmth in the calf"),
+    ("chest_breathless", "Chest pain or shortness of breath"),
+    ("joint_infection", "A hot, swollen knee with a fever or feeling unwell"),
+    ("cold_foot", "A foot that is cold, pale or numb"),
+    (
+        "saddle_numbness",
+        "Numbness between the legs or around the bottom, or new problems controlling your "
+        "bladder or bowels",
+    ),
+    ("cannot_bear_weight", "After a fall, twist or knock: you can't take four steps on that leg"),
+    ("cannot_bend_90", "After an injury: you can't bend the knee to a right angle (90\u00b0)"),
+    ("swelling_2h", "The knee swelled up within 2 hours of an injury"),
+    ("ottawa_age", "A recent knee injury, and you are 55 or older"),
+    ("knee_locked", "The knee is locked: stuck, and it won't straighten"),
+    ("new_numbness", "New numbness, tingling or weakness in the leg"),
+)
 
 
 # -- reasons ------------------------------------------------------------------------------------
@@ -631,23 +680,58 @@ def safety_flags(cleaned: Mapping[str, Any]) -> tuple[Flag, ...]:
     codes: set[str] = set()
     for link_id in FLAG_QUESTIONS:
         codes.update(value for value in cleaned.get(link_id) or () if value in FLAG_RULES)
-    # Each bone-stress sign on its own is enough: the flag only asks for review and rest.
-    if any(value != NONE_OF_THESE for value in cleaned.get(BONE_STRESS_QUESTION) or ()):
+    bone = set(cleaned.get(BONE_STRESS_QUESTION) or ())
+    if bone & BONE_FOCAL_SIGNS:
         codes.add("bone_stress")
+    # Night pain with weight loss, or either with cancer: any two of the three.
+    if len(codes & {NIGHT_PAIN, WEIGHT_LOSS, CANCER_HISTORY}) >= 2:
+        codes.add(DOCTOR_THIS_WEEK)
     age = cleaned.get(AGE_QUESTION)
     if age == AGE_UNDER_18:
         codes.add("under_18")
     # Ottawa knee rules: age 55+ calls for an X-ray only after an injury.
     if age == AGE_OTTAWA and cleaned.get(INJURY_QUESTION) == INJURED:
         codes.add("ottawa_age")
+    extras = " ".join(text for sign, text in BONE_STRESS_EXTRAS.items() if sign in bone)
+    return flags_for(codes, bone_stress_extras=extras)
+
+
+def flags_for(codes: Iterable[str], *, bone_stress_extras: str = "") -> tuple[Flag, ...]:
+    """The flags of these codes (unknown codes ignored), emergency first, then urgent, soft."""
+    wanted = set(codes)
     ordered = sorted(
-        (code for code in FLAG_RULES if code in codes),
+        (code for code in FLAG_RULES if code in wanted),
         key=lambda code: FLAG_LEVELS.index(FLAG_RULES[code].level),
     )
-    return tuple(
-        Flag(FLAG_RULES[code].level, code, FLAG_RULES[code].title, FLAG_RULES[code].advice)
-        for code in ordered
+    flags = []
+    for code in ordered:
+        rule = FLAG_RULES[code]
+        advice = rule.advice
+        if code == "bone_stress" and bone_stress_extras:
+            advice = advice.replace(_SOFT_REVIEW, f"{bone_stress_extras} {_SOFT_REVIEW}")
+        flags.append(Flag(rule.level, code, rule.title, advice))
+    return tuple(flags)
+
+
+def blocking_level(flags: Iterable[Flag]) -> str | None:
+    """ "emergency" or "urgent" when a flag stops the questionnaire and online booking."""
+    levels = {flag.level for flag in flags} & BOOKING_BLOCKING_LEVELS
+    return min(levels, key=FLAG_LEVELS.index) if levels else None
+
+
+def asks_red_flags(step: Step) -> bool:
+    """A step with an emergency or urgent sign among its options (the runner is told that
+    ticking one ends the questionnaire there)."""
+    return any(
+        option.value in FLAG_RULES and FLAG_RULES[option.value].level in BOOKING_BLOCKING_LEVELS
+        for question in step.questions
+        for option in question.options
     )
+
+
+def ends_questionnaire(cleaned: Mapping[str, Any]) -> bool:
+    """An emergency or urgent answer ends the questionnaire at the step it is given on."""
+    return blocking_level(safety_flags(cleaned)) is not None
 
 
 def scored_items(questionnaire: Questionnaire, driver: str) -> tuple[Question, ...]:

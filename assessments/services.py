@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
 
 from itband.outbox import outbox_enqueue
+from itband.roles import CLINICIAN, has_role
 
 from . import scoring
 from .flow import first_incomplete_step
@@ -75,6 +77,26 @@ def submission_save_step(
         completed.append(step_slug)
     submission.progress = [s.slug for s in questionnaire.steps if s.slug in completed]
     submission.save(update_fields=["answers", "progress", "updated_at"])
+    if scoring.ends_questionnaire(submission.answers):
+        # An emergency or urgent answer ends the questionnaire here, whichever button was
+        # pressed: stored as submitted with its flag, so no later step opens for this token.
+        return submission_stop_for_safety(submission=submission)
+    return submission
+
+
+@transaction.atomic
+def submission_stop_for_safety(*, submission: Submission) -> Submission:
+    """Submit a draft whose answers raise an emergency or urgent flag, without the steps
+    still to come: the runner gets the safety page and the clinician the flagged intake.
+
+    Only the contact details given so far are kept (an email from the consent page, if any):
+    the runner is not asked for more on the way to urgent care."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.is_submitted:
+        return submission
+    if not scoring.ends_questionnaire(submission.answers):
+        raise AssessmentError("These answers do not end the questionnaire.")
+    _store_result(submission, scoring.score(questionnaire_of(submission), submission.answers))
     return submission
 
 
@@ -87,23 +109,27 @@ def submission_submit(*, submission: Submission, contact: Contact) -> Submission
     questionnaire = questionnaire_of(submission)
     if first_incomplete_step(questionnaire, submission.answers, submission.progress):
         raise NotComplete("Some steps still need answers.")
-    result = scoring.score(questionnaire, submission.answers)
-    submission.result = result.as_dict()
-    submission.primary_driver = result.primary[0] if result.primary else ""
-    submission.highest_flag = result.highest_flag or ""
-    submission.flag_rank = Submission.FLAG_RANKS[submission.highest_flag]
-    submission.itb_likelihood = result.itb_likelihood
     submission.first_name = contact.first_name
     submission.last_name = contact.last_name
     submission.email = contact.email or submission.email
     submission.phone = contact.phone
     submission.date_of_birth = contact.date_of_birth
+    _store_result(submission, scoring.score(questionnaire, submission.answers))
+    return submission
+
+
+def _store_result(submission: Submission, result: scoring.Result) -> None:
+    """Store the result as computed now (never rescored later) and email the link."""
+    submission.result = result.as_dict()
+    submission.primary_driver = result.primary[0] if result.primary else ""
+    submission.highest_flag = result.highest_flag or ""
+    submission.flag_rank = Submission.FLAG_RANKS[submission.highest_flag]
+    submission.itb_likelihood = result.itb_likelihood
     submission.status = Submission.Status.SUBMITTED
     submission.submitted_at = timezone.now()
     submission.save()
     if submission.email:
         _enqueue_link(submission, submission.email, kind="result")
-    return submission
 
 
 def _enqueue_link(submission: Submission, email: str, *, kind: str) -> None:
@@ -170,6 +196,36 @@ def submission_close(*, submission: Submission, user, reason: str) -> Submission
         submission.save(update_fields=["closed_at", "updated_at"])
         clinician_note_add(
             submission=submission, author=user, body=f"Closed without a visit: {reason}"
+        )
+    return submission
+
+
+class FlagNotClearable(AssessmentError):
+    pass
+
+
+@transaction.atomic
+def submission_clear_flag(*, submission: Submission, user, note: str) -> Submission:
+    """A clinician lifts an emergency or urgent flag's block on online booking after a phone
+    triage (e.g. "seen by GP, cleared for evaluation"). The flag stays on the record; the note
+    is kept with the clearance and in the private notes. Clinicians only: never the desk."""
+    if not has_role(user, CLINICIAN):
+        raise PermissionDenied("Only a clinician can clear a red flag.")
+    note = note.strip()
+    if not note:
+        raise FlagNotClearable("Please say why the flag can be cleared.")
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if not (submission.is_submitted and submission.has_red_flag):
+        raise FlagNotClearable("This intake has no emergency or urgent flag.")
+    if submission.flag_cleared_at is None:
+        submission.flag_cleared_at = timezone.now()
+        submission.flag_cleared_by = user
+        submission.flag_clear_note = note[:1000]
+        submission.save(
+            update_fields=["flag_cleared_at", "flag_cleared_by", "flag_clear_note", "updated_at"]
+        )
+        clinician_note_add(
+            submission=submission, author=user, body=f"Red flag cleared for booking: {note}"
         )
     return submission
 

@@ -16,10 +16,10 @@ from itband.fragments import render_fragment
 from itband.http import private_page
 from itband.ratelimit import rate_limited
 
-from . import flow
+from . import flow, scoring
 from .forms import ConsentForm, ContactForm, EmailLinkForm, StepForm
 from .models import Submission
-from .presenters import answer_sections, result_context
+from .presenters import answer_sections, intake_safety_context, result_context
 from .questionnaire import CURRENT
 from .services import (
     AssessmentError,
@@ -29,6 +29,7 @@ from .services import (
     submission_email_link,
     submission_save_step,
     submission_start,
+    submission_stop_for_safety,
     submission_submit,
 )
 
@@ -41,9 +42,14 @@ def posted(request: HttpRequest):
 def get_submission(token: str) -> Submission:
     """The submission behind a token, or a friendly 404 (expired drafts are deleted)."""
     try:
-        return Submission.objects.get(token=token)
+        submission = Submission.objects.get(token=token)
     except Submission.DoesNotExist:
         raise Http404("unknown or expired link") from None
+    if not submission.is_submitted and scoring.ends_questionnaire(submission.answers):
+        # A draft saved with a red-flag answer before the questionnaire stopped at once:
+        # it ends now, so no later step or review opens for it.
+        submission = submission_stop_for_safety(submission=submission)
+    return submission
 
 
 @require_http_methods(["GET", "POST"])
@@ -122,27 +128,40 @@ def step(request: HttpRequest, token: str, slug: str) -> HttpResponse:
     )
     if request.method == "POST":
         action = request.POST.get("action", "next")
+        valid = form.is_valid()
+        own = {question.link_id for question in current.questions}
+        kept = {k: v for k, v in submission.answers.items() if k not in own}
+        if not valid and scoring.ends_questionnaire(
+            questionnaire.clean_answers({**kept, **form.partial_answers()})
+        ):
+            # An emergency or urgent sign ends the questionnaire even with other questions
+            # of the step unanswered: the save below submits it (submission_save_step).
+            action = "save"
         if action in {"back", "save"}:
-            form.is_valid()  # keep what is valid; nothing is required to go back or pause
-            submission_save_step(
+            # keep what is valid; nothing is required to go back or pause
+            submission = submission_save_step(
                 submission=submission,
                 step_slug=slug,
                 step_answers=form.partial_answers(),
                 complete=slug in submission.progress and not form.errors,
             )
+            if submission.is_submitted:  # stopped at a red flag: the safety page, at once
+                return redirect("assessments:result", token)
             if action == "save":
                 return redirect("assessments:saved", token)
             previous = questionnaire.previous_step(slug)
             if previous is None:
                 return redirect("assessments:start")
             return redirect("assessments:step", token, previous.slug)
-        if form.is_valid():
+        if valid:
             submission = submission_save_step(
                 submission=submission,
                 step_slug=slug,
                 step_answers=form.step_answers(),
                 complete=True,
             )
+            if submission.is_submitted:  # stopped at a red flag: the safety page, at once
+                return redirect("assessments:result", token)
             following = questionnaire.next_step(slug)
             if returning_to_review or following is None:
                 return redirect("assessments:resume", token)
@@ -155,6 +174,7 @@ def step(request: HttpRequest, token: str, slug: str) -> HttpResponse:
         "form": form,
         "questions": form.questions_html(),
         "is_first": questionnaire.step_index(slug) == 0,
+        "stops_at_red_flags": scoring.asks_red_flags(current),
         "returning_to_review": returning_to_review,
         **progress_context(questionnaire, submission, slug),
     }
@@ -210,14 +230,32 @@ def saved(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+def safety_page(request: HttpRequest, submission: Submission, email_form, status=200):
+    """Emergency and urgent intakes: what to do now, not a result (no chart, no IT band
+    pattern, no education or exercises, no booking link or menu item)."""
+    book_url = ""
+    if submission.flag_cleared:  # a clinician spoke with the runner and lifted the block
+        book_url = f"{reverse('booking:start')}?{urlencode({'intake': submission.token})}"
+    context = {
+        "submission": submission,
+        "email_form": email_form,
+        "book_url": book_url,
+        **intake_safety_context(submission),
+    }
+    return render(request, "assessments/safety.html", context, status=status)
+
+
 @private_page
 def result(request: HttpRequest, token: str) -> HttpResponse:
     submission = get_submission(token)
     if not submission.is_submitted:
         return redirect("assessments:resume", token)
+    email_form = EmailLinkForm(initial={"email": submission.email})
+    if submission.has_red_flag:
+        return safety_page(request, submission, email_form)
     context = {
         "submission": submission,
-        "email_form": EmailLinkForm(initial={"email": submission.email}),
+        "email_form": email_form,
         **result_context(submission),
     }
     book_url = f"{reverse('booking:start')}?{urlencode({'intake': submission.token})}"
@@ -242,5 +280,11 @@ def email_result(request: HttpRequest, token: str) -> HttpResponse:
         else:
             messages.success(request, "We have emailed you the link to this page.")
         return redirect("assessments:result", token)
+    if submission.has_red_flag:
+        return safety_page(request, submission, form, status=400)
     context = {"submission": submission, "email_form": form, **result_context(submission)}
+    book_url = f"{reverse('booking:start')}?{urlencode({'intake': submission.token})}"
+    context["profile_html"] = render_fragment(
+        "assessments/result_profile.jinja", {**context, "book_url": book_url}
+    )
     return render(request, "assessments/result.html", context, status=400)

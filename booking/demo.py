@@ -134,6 +134,7 @@ def link_demo_intakes(*, now: datetime) -> None:
     from assessments.demo import DEMO_DOMAIN
     from assessments.models import Submission
 
+    from . import rules
     from .services import BookingError, PatientDetails, appointment_book, available_slots
 
     intakes = (
@@ -143,7 +144,7 @@ def link_demo_intakes(*, now: datetime) -> None:
     )
     locations = list(Location.objects.filter(is_active=True).order_by("slug"))
     for index, intake in enumerate(intakes):
-        if not intake.booking_allowed or not locations:
+        if rules.booking_block_for(intake=intake, now=now) or not locations:
             continue
         location = locations[index % len(locations)]
         appointment_type = AppointmentType.objects.get(slug=intake.recommended_appointment)

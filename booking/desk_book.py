@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from itband.datefmt import clock
 
-from . import directory
+from . import directory, rules
 from .models import Appointment, Clinician, Location, WeeklyAvailability
 
 BOTH = "all"
@@ -137,6 +137,7 @@ class Visit:
     location_name: str
     intake_state: str
     url: str
+    red_flag: str = ""  # an uncleared emergency/urgent intake of this runner (booking.rules)
 
     @property
     def status_badge(self) -> str:
@@ -169,9 +170,11 @@ def day_visits(locations: list[Location], start: datetime, end: datetime, zone) 
             "pk", "clinician_id", "status", "start", "end", "patient__first_name",
             "patient__last_name", "appointment_type__name", "location__name",
             "submission_id", "submission__reviewed_at", "submission__highest_flag",
+            "patient__email", "patient__date_of_birth",
         )
     )  # fmt: skip
     visit_url = reverse("desk:appointment", args=[0]).removesuffix("0/")  # reversed once
+    red_flags = rules.red_flag_index()  # one query, whatever the number of visits
     visits = []
     for (
         pk,
@@ -186,6 +189,8 @@ def day_visits(locations: list[Location], start: datetime, end: datetime, zone) 
         intake,
         reviewed,
         flag,
+        email,
+        born,
     ) in rows:
         state = "none" if intake is None else intake_state_of(reviewed, flag)
         visits.append(
@@ -200,6 +205,7 @@ def day_visits(locations: list[Location], start: datetime, end: datetime, zone) 
                 location_name=location_name,
                 intake_state=state,
                 url=f"{visit_url}{pk}/",
+                red_flag=red_flags.level_for(email=email, last_name=last, date_of_birth=born) or "",
             )
         )
     return visits

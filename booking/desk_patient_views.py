@@ -14,7 +14,7 @@ from itband.audit import audit_record
 from itband.http import mark_no_store
 from itband.roles import CLINICIAN, FRONT_DESK, has_role, role_required
 
-from . import desk_services
+from . import desk_services, rules
 from .desk_forms import PatientContactForm
 from .models import Patient
 
@@ -74,5 +74,8 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "appointments": appointments,
         "intakes": desk_services.patient_intakes(patient, appointments),
         "can_open_intakes": has_role(request.user, CLINICIAN),
+        "red_flag": rules.booking_block_for(
+            email=patient.email, last_name=patient.last_name, date_of_birth=patient.date_of_birth
+        ),
     }
     return mark_no_store(render(request, "desk/patients/detail.html", context, status=status))

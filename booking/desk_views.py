@@ -22,9 +22,9 @@ from itband.fragments import render_fragment
 from itband.http import mark_no_store
 from itband.models import OutboxMessage
 from itband.outbox import outbox_resend
-from itband.roles import FRONT_DESK, role_required
+from itband.roles import CLINICIAN, FRONT_DESK, has_role, role_required
 
-from . import desk_book
+from . import desk_book, rules
 from .dates import validate_within_reach
 from .forms import AccessibleForm, BookingDetailsForm
 from .models import Appointment, Patient
@@ -41,6 +41,11 @@ from .services import (
     appointment_cancel,
     appointment_reschedule,
     appointment_set_status,
+)
+
+RED_FLAG_MESSAGE = (
+    "This runner has an emergency or urgent intake that no clinician has cleared: a clinician "
+    "must speak with them and clear it before a visit is booked or moved."
 )
 
 # The desk books callers for later today: no public minimum notice, the same horizon.
@@ -143,6 +148,8 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "appointment": appointment,
         "intake_state": desk_book.intake_state(appointment),
+        "red_flag": rules.reschedule_block_for(appointment),
+        "can_open_intakes": has_role(request.user, CLINICIAN),
         "events": appointment.events.select_related("actor").order_by("created_at", "pk"),
         "outbox": OutboxMessage.objects.for_topic(f"appointment:{appointment.pk}"),
         "cancel_form": cancel_form,
@@ -207,6 +214,9 @@ def appointment_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "That time was just taken. Please pick another.")
         except (SlotUnavailable, AppointmentNotActive):
             messages.error(request, "That time is no longer available. Please pick another.")
+        except BookingBlocked:
+            messages.error(request, RED_FLAG_MESSAGE)
+            return redirect("desk:appointment", pk)
         else:
             local = moved.local_start
             messages.success(
@@ -226,6 +236,8 @@ def appointment_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
         "selection": selection,
         "view": view,
         "desk_section": "day",
+        "red_flag": rules.reschedule_block_for(appointment),
+        "can_open_intakes": has_role(request.user, CLINICIAN),
     }
     return mark_no_store(render(request, "desk/reschedule.html", context))
 
@@ -297,6 +309,11 @@ def book(request: HttpRequest) -> HttpResponse:
 
     selection = select(request.GET, fresh=request.method == "POST")
     context.update(patient=patient, selection=selection)
+    context["can_open_intakes"] = has_role(request.user, CLINICIAN)
+    if patient is not None:  # the flag shows before any time is picked
+        context["red_flag"] = rules.booking_block_for(
+            email=patient.email, last_name=patient.last_name, date_of_birth=patient.date_of_birth
+        )
     start = parse_start(request.GET.get("start"))
     if selection.complete and start is None:
         view = slot_view(selection, picker_base=base, pick_base=base, min_notice=DESK_MIN_NOTICE)
@@ -378,10 +395,9 @@ def book(request: HttpRequest) -> HttpResponse:
                 form.add_error(
                     None, "A patient under 18 needs a parent or guardian's details and consent."
                 )
-            except BookingBlocked:
-                form.add_error(
-                    None, "This intake has a red flag: the patient must see a doctor first."
-                )
+            except BookingBlocked as error:
+                context["red_flag"] = error.block
+                form.add_error(None, RED_FLAG_MESSAGE)
             except BookingError as error:
                 form.add_error(None, str(error) or "The booking could not be made.")
             else:

@@ -5,6 +5,8 @@ from datetime import date
 from django import forms
 from django.utils import timezone
 
+from assessments import scoring
+
 from .models import age_on
 from .services import ADULT_AGE, PatientDetails
 
@@ -170,3 +172,24 @@ class CancelForm(AccessibleForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="It helps us offer the time to another runner.",
     )
+
+
+class SafetyScreenForm(forms.Form):
+    """The one question a booking without a self-assessment asks before showing times: the
+    emergency and urgent signs as one list, or "None of these" (booking.rules.screen_required)."""
+
+    NONE = "none"
+
+    signs = forms.MultipleChoiceField(
+        label="Do any of these apply to you right now?",
+        choices=[*scoring.RED_FLAG_SIGNS, (NONE, "None of these")],
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Please tick the signs that apply to you, or \u201cNone of these\u201d.",
+            "invalid_choice": "Please choose from the list.",
+        },
+    )
+
+    def flags(self) -> tuple[scoring.Flag, ...]:
+        """The red flags ticked; a sign ticked beside "None of these" still counts."""
+        return scoring.flags_for(self.cleaned_data["signs"])

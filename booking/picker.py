@@ -24,6 +24,9 @@ from .services import SlotOption, available_days
 
 WINDOW_DAYS = 14
 ANY = "any"
+# In the picker's state once the safety question was answered "None of these".
+SCREEN_PARAMETER = "safety"
+SCREEN_PASSED = "none"
 
 
 def parse_date(value: str | None) -> date | None:
@@ -69,6 +72,8 @@ class Selection:
     intake: Submission | None = None
     # A clinician was asked for by id but does not take bookings at this clinic (any more).
     clinician_unavailable: bool = False
+    # The runner answered "None of these" to the safety question (booking.rules.screen_required).
+    screened: bool = False
 
     @property
     def clinician_value(self) -> str:
@@ -84,6 +89,7 @@ class Selection:
             "type": self.appointment_type.slug if self.appointment_type else "",
             "clinician": self.clinician_value,
             "intake": self.intake.token if self.intake else "",
+            SCREEN_PARAMETER: SCREEN_PASSED if self.screened else "",
         }
         values.update({key: str(value) for key, value in overrides.items() if value is not None})
         return {key: value for key, value in values.items() if value}
@@ -107,7 +113,12 @@ def select(
     """
     locations = list(directory.active_locations(fresh=fresh))
     types = list(directory.bookable_types(fresh=fresh))
-    selection = Selection(locations=locations, types=types, intake=intake)
+    selection = Selection(
+        locations=locations,
+        types=types,
+        intake=intake,
+        screened=data.get(SCREEN_PARAMETER) == SCREEN_PASSED,
+    )
 
     if location is None:
         slug = data.get("location") or (locations[0].slug if len(locations) == 1 else "")

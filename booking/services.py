@@ -21,7 +21,7 @@ from assessments.models import Submission
 from assessments.services import submission_refresh_next_visit
 from itband.outbox import Attachment, outbox_enqueue
 
-from . import schedule_cache
+from . import rules, schedule_cache
 from .calendar import appointment_ics, calendar_filename
 from .models import (
     Appointment,
@@ -47,7 +47,6 @@ from .slots import (
 )
 
 ADULT_AGE = 18
-BLOCKING_FLAGS = frozenset({"emergency", "urgent"})
 
 
 # --- Domain errors ---------------------------------------------------------------------------
@@ -68,7 +67,13 @@ class SlotTaken(SlotUnavailable):
 
 
 class BookingBlocked(BookingError):
-    message = "Your answers need a clinician's attention before an online booking."
+    """An emergency or urgent flag of this runner (booking.rules) stops the booking."""
+
+    message = "We need to speak with you before this visit can be booked or moved online."
+
+    def __init__(self, block: rules.BookingBlock):
+        super().__init__(self.message)
+        self.block = block
 
 
 class GuardianRequired(BookingError):
@@ -445,19 +450,6 @@ def nearby_slots(
     return sorted(options[:limit], key=lambda option: option.start.astimezone(UTC))
 
 
-def booking_blocked_by(submission: Submission | None) -> str | None:
-    """The safety flag ("emergency" or "urgent") that stops an online booking, if any."""
-    if submission is None:
-        return None
-    result = submission.result or {}
-    flag = result.get("highest_flag") or submission.highest_flag or None
-    if flag in BLOCKING_FLAGS:
-        return flag
-    if any(item.get("level") in BLOCKING_FLAGS for item in result.get("flags", ())):
-        return "urgent"
-    return None
-
-
 def _find_option(
     *,
     location: Location,
@@ -632,16 +624,23 @@ def appointment_book(
 ) -> Appointment:
     """Book a time, re-validated here inside the transaction, and queue the confirmation.
 
-    Raises BookingBlocked (the intake has an emergency/urgent flag), GuardianRequired (under 18
-    on the day of the visit), SlotUnavailable, SlotTaken (someone else has it), or
-    AlreadyBooked (this runner holds an overlapping visit: never show it to the caller, see
-    ``appointment_send_existing_link``). ``update_contact``: see ``_patient_for``.
+    Raises BookingBlocked (an emergency or urgent flag of this intake or runner: booking.rules),
+    GuardianRequired (under 18 on the day of the visit), SlotUnavailable, SlotTaken (someone
+    else has it), or AlreadyBooked (this runner holds an overlapping visit: never show it to
+    the caller, see ``appointment_send_existing_link``). ``update_contact``: see ``_patient_for``.
     """
     now = now or timezone.now()
     if start.utcoffset() is None:
         raise SlotUnavailable
-    if booking_blocked_by(submission):
-        raise BookingBlocked
+    block = rules.booking_block_for(
+        intake=submission,
+        email=patient.email,
+        last_name=patient.last_name,
+        date_of_birth=patient.date_of_birth,
+        now=now,
+    )
+    if block is not None:
+        raise BookingBlocked(block)
     if not (location.is_active and appointment_type.is_active):
         raise SlotUnavailable
     if source == Appointment.Source.PUBLIC and not appointment_type.is_public:
@@ -798,11 +797,16 @@ def appointment_reschedule(
 
     ``clinician=None`` is "first available", keeping the current clinician when free. The
     runner (``by="patient"``) is refused inside the reschedule cut-off with CutoffPassed.
+    An emergency or urgent flag of the patient blocks it for the desk too (BookingBlocked)
+    until a clinician clears it; cancelling stays open.
     """
     now = now or timezone.now()
     locked = _lock(appointment)
     if locked.status != Appointment.Status.BOOKED:
         raise AppointmentNotActive
+    block = rules.reschedule_block_for(locked, now=now)
+    if block is not None:
+        raise BookingBlocked(block)
     if by == "patient" and not locked.can_reschedule_online(now):
         raise CutoffPassed
     if new_start.utcoffset() is None:

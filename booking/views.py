@@ -10,13 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from assessments import scoring
+from assessments.presenters import intake_safety_context, safety_context
 from itband.fragments import render_fragment
 from itband.http import private_page
 from itband.ratelimit import rate_limited
 
-from . import services
+from . import rules, services
 from .calendar import appointment_ics, calendar_filename
-from .forms import BookingDetailsForm, CancelForm
+from .forms import BookingDetailsForm, CancelForm, SafetyScreenForm
 from .models import Appointment
 from .picker import Selection, intake_from, parse_start, select, slot_view
 
@@ -29,21 +31,61 @@ CLINICIAN_UNAVAILABLE = (
 MANAGE_LINK_LIFETIME_AFTER_VISIT = timedelta(days=90)
 
 
-def _blocked(request, intake, flag: str) -> HttpResponse:
-    flags = [f for f in (intake.result or {}).get("flags", ()) if f.get("level") == flag]
-    return render(request, "booking/blocked.html", {"flag": flag, "flags": flags})
+def _refused(request, block: rules.BookingBlock, *, appointment=None) -> HttpResponse:
+    """A red flag stops this booking (booking.rules). The holder of the flagged intake's own
+    token gets its safety page; anyone else, found by the details they gave, only "please
+    call us": they may have typed someone else's details, and learn nothing about them."""
+    if block.own and block.intake is not None:
+        return render(request, "booking/safety.html", intake_safety_context(block.intake))
+    return render(request, "booking/call_us.html", {"appointment": appointment})
+
+
+def _screen(
+    request, selection: Selection, form: SafetyScreenForm, *, unknown_intake=False, status=200
+) -> HttpResponse:
+    """The one safety question before times for an initial visit booked without an intake."""
+    follow_up = next((t for t in selection.types if not rules.screen_required(t, None)), None)
+    context = {
+        "form": form,
+        "intake": None,
+        "unknown_intake": unknown_intake,
+        "picker_params": sorted(selection.params().items()),
+        "follow_up_url": selection.url(reverse("booking:start"), type=follow_up.slug)
+        if follow_up
+        else "",
+    }
+    return render(request, "booking/screen.html", context, status=status)
 
 
 @private_page
-@require_http_methods(["GET", "HEAD"])
+@rate_limited("booking-screen")
+@require_http_methods(["GET", "HEAD", "POST"])
 def start(request):
-    """Step 1: clinic, type, clinician, day and time, all as GET parameters."""
-    intake = intake_from(request.GET.get("intake"))
-    unknown_intake = bool(request.GET.get("intake")) and intake is None
-    flag = services.booking_blocked_by(intake)
-    if flag:
-        return _blocked(request, intake, flag)
-    selection = select(request.GET, intake=intake)
+    """Step 1: clinic, type, clinician, day and time, all as GET parameters. Without an
+    intake, an initial visit first asks the safety question (posted here)."""
+    data = request.POST if request.method == "POST" else request.GET
+    intake = intake_from(data.get("intake"))
+    unknown_intake = bool(data.get("intake")) and intake is None
+    block = rules.booking_block_for(intake=intake)
+    if block is not None:
+        return _refused(request, block)
+    selection = select(data, intake=intake)
+    needs_screen = selection.complete and rules.screen_required(selection.appointment_type, intake)
+    if request.method == "POST":
+        form = SafetyScreenForm(request.POST)
+        if not form.is_valid():
+            return _screen(request, selection, form, unknown_intake=unknown_intake, status=400)
+        flags = form.flags()
+        if scoring.blocking_level(flags):
+            # Answered in a POST, so the signs never appear in a URL or a log.
+            return render(request, "booking/safety.html", safety_context(flags))
+        selection.screened = True
+        return redirect(selection.url(reverse("booking:start")))
+    if needs_screen and not selection.screened:
+        if request.GET.get("fragment"):  # the picker's script: a link to the question
+            url = selection.url(reverse("booking:start"))
+            return render(request, "booking/includes/screen_first.html", {"screen_url": url})
+        return _screen(request, selection, SafetyScreenForm(), unknown_intake=unknown_intake)
     slots = None
     if selection.complete:
         slots = slot_view(
@@ -104,13 +146,15 @@ def details(request):
     """Step 2: who is coming. The server re-validates the time when the form is sent."""
     data = request.POST if request.method == "POST" else request.GET
     intake = intake_from(data.get("intake"))
-    flag = services.booking_blocked_by(intake)
-    if flag:
-        return _blocked(request, intake, flag)
+    block = rules.booking_block_for(intake=intake)
+    if block is not None:
+        return _refused(request, block)
     selection = select(data, intake=intake, fresh=request.method == "POST")
     if not selection.complete:
         messages.info(request, "Please choose a clinic, an appointment type and a time.")
         return redirect(selection.url(reverse("booking:start")))
+    if rules.screen_required(selection.appointment_type, intake) and not selection.screened:
+        return redirect(selection.url(reverse("booking:start")))  # the safety question first
     around = parse_start(data.get("around")) or selection.start
     visit_day = (selection.start or around or timezone.now()).astimezone(selection.location.zone)
 
@@ -185,8 +229,8 @@ def details(request):
     except services.GuardianRequired as error:
         form.add_error("guardian_name", error.message)
         return render(request, "booking/details.html", _details_context(selection, form, **extra))
-    except services.BookingBlocked:
-        return _blocked(request, intake, services.booking_blocked_by(intake) or "urgent")
+    except services.BookingBlocked as error:
+        return _refused(request, error.block)
     return redirect(appointment)
 
 
@@ -206,12 +250,16 @@ def _appointment_or_404(token: str) -> Appointment:
 def manage(request, token: str):
     appointment = _appointment_or_404(token)
     now = timezone.now()
+    can_reschedule = appointment.can_reschedule_online(now)
     context = {
         "appointment": appointment,
         "location": appointment.location,
         "is_past": appointment.end <= now,
         "can_cancel": appointment.can_cancel_online(now),
-        "can_reschedule": appointment.can_reschedule_online(now),
+        "can_reschedule": can_reschedule,
+        # Worded like any other "call us": the page names no flag (booking.rules).
+        "reschedule_blocked": can_reschedule
+        and rules.reschedule_block_for(appointment, now=now) is not None,
         "cancel_form": CancelForm(),
     }
     return render(request, "booking/manage.html", context)
@@ -256,6 +304,9 @@ def reschedule(request, token: str):
                 f"{appointment.location.phone}.",
             )
         return redirect(appointment)
+    block = rules.reschedule_block_for(appointment, now=now)
+    if block is not None:
+        return _refused(request, block, appointment=appointment)
     data = request.POST if request.method == "POST" else request.GET
     selection = select(
         data,
@@ -286,6 +337,8 @@ def reschedule(request, token: str):
             except services.AppointmentNotActive:
                 messages.error(request, "This appointment can no longer be changed online.")
                 return redirect(appointment)
+            except services.BookingBlocked as error:
+                return _refused(request, error.block, appointment=appointment)
             except services.SlotUnavailable as error:
                 taken_message = error.message
                 selection.day = selection.start.astimezone(appointment.location.zone).date()

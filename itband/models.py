@@ -170,6 +170,7 @@ class AuditEvent(models.Model):
         CONTACT_RECORDED = "contact_recorded", "Recorded contact with a runner"
         INTAKE_CLOSED = "intake_closed", "Closed an intake without a visit"
         INTAKE_LINKED = "intake_linked", "Linked an intake to a patient"
+        FLAG_CLEARED = "flag_cleared", "Cleared a red flag for booking"
         EXPORT = "export", "Exported data"
         LOGIN = "login", "Signed in"
         LOGIN_FAILED = "login_failed", "Failed sign-in"

@@ -95,7 +95,9 @@ def complete(client, answers: dict = WEAK_GLUTES, **contact) -> Submission:
 
 
 def make_submission(answers: dict = WEAK_GLUTES, **contact) -> Submission:
-    """A submitted intake built with the product's own services (no HTTP)."""
+    """A submitted intake built with the product's own services (no HTTP). An emergency or
+    urgent answer ends it at its step, as in the product: then only the email is kept (given
+    on the consent page)."""
     from assessments.forms import StepForm
     from assessments.questionnaire import CURRENT
     from assessments.services import (
@@ -105,7 +107,7 @@ def make_submission(answers: dict = WEAK_GLUTES, **contact) -> Submission:
         submission_submit,
     )
 
-    submission = submission_start()
+    submission = submission_start(email=contact.get("email", ""))
     for slug, values in answers.items():
         step = CURRENT.step(slug)
         form = StepForm(
@@ -118,6 +120,8 @@ def make_submission(answers: dict = WEAK_GLUTES, **contact) -> Submission:
         submission = submission_save_step(
             submission=submission, step_slug=slug, step_answers=form.step_answers(), complete=True
         )
+        if submission.is_submitted:  # stopped at a red flag
+            return submission
     return submission_submit(submission=submission, contact=Contact(**contact))
 
 

@@ -128,7 +128,11 @@ def booking_clinic(
             sort_order=2,
         ),
         "follow-up": AppointmentTypeFactory(
-            slug="follow-up", name="Follow-up visit", duration_minutes=45, sort_order=3
+            slug="follow-up",
+            name="Follow-up visit",
+            duration_minutes=45,
+            sort_order=3,
+            intake=AppointmentType.Intake.NONE,  # as seeded: for patients already under care
         ),
     }
     people = []

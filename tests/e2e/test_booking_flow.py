@@ -53,6 +53,13 @@ def fill_details(page: Page, *, keyboard: bool) -> None:
 
 def test_book_with_the_keyboard_then_reschedule_and_cancel(live_server, page: Page, clinic):
     page.goto(live_server.url + "/book/")
+    # Without a self-assessment, the safety question first (keyboard only too).
+    expect(page.get_by_role("heading", level=1)).to_have_text("Before you book")
+    none_of_these = page.get_by_label("None of these")
+    tab_to(page, none_of_these)
+    page.keyboard.press("Space")
+    tab_to(page, page.get_by_role("button", name="Continue"))
+    page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Book a 1-on-1 evaluation")
     assert_accessible(page)
 
@@ -142,7 +149,10 @@ def test_book_from_an_intake_with_the_recommendation_prefilled(live_server, page
 
 
 def test_bad_input_shows_the_error_summary(live_server, page: Page, clinic):
-    page.goto(f"{live_server.url}/book/?location={clinic.location.slug}&type=initial-evaluation")
+    page.goto(
+        f"{live_server.url}/book/?location={clinic.location.slug}&type=initial-evaluation"
+        "&safety=none"  # the safety question answered "None of these"
+    )
     page.locator(".time-list a").first.click()
     page.get_by_label("First name", exact=True).fill("Riley")
     page.get_by_role("button", name="Confirm booking").click()

@@ -23,21 +23,22 @@ def sign_in(page: Page, base_url: str, username: str) -> None:
 def test_clinician_reviews_a_red_flag_intake(live_server, page: Page):
     StaffFactory(username="drlee", roles=["Clinician"])
     make_submission(first_name="Plain", last_name="Runner")
+    # The questionnaire stopped at the urgent answer: only the consent email was given.
     urgent = make_submission(
         with_changes(WEAK_GLUTES, safety_check={"safety_urgent": ["knee_locked"]}),
-        first_name="Urgent",
-        last_name="Runner",
-        phone="301-555-0100",
+        email="urgent.runner@example.com",
     )
     sign_in(page, live_server.url, "drlee")
     expect(page).to_have_url(re.compile(r"/clinician/$"))
     rows = page.locator("table.queue-table tbody tr")
-    expect(rows.first).to_contain_text("Urgent Runner")  # red flags first
+    expect(rows.first).to_contain_text(f"Intake #{urgent.pk}")  # red flags first
+    expect(rows.first).to_contain_text("Urgent")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Urgent Runner").click()
+    rows.first.get_by_role("link").click()
     expect(page.get_by_role("heading", name="Red flags")).to_be_visible()
-    expect(page.locator("main")).to_contain_text("Strength balance (primary)")
+    expect(page.locator("#stopped-early")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("urgent.runner@example.com")
     assert_accessible(page)
 
     page.get_by_role("button", name="Save note").click()
@@ -51,8 +52,16 @@ def test_clinician_reviews_a_red_flag_intake(live_server, page: Page):
     expect(page.locator("main")).to_contain_text("Reviewed by")
     assert_accessible(page)
 
+    # After the phone triage, the clinician lifts the block on booking.
+    page.get_by_label(re.compile("Why it can be cleared")).fill(
+        "Seen by GP, cleared for evaluation."
+    )
+    page.get_by_role("button", name="Clear the flag for booking").click()
+    expect(page.locator("#flag-cleared")).to_contain_text("Seen by GP, cleared for evaluation.")
+    assert_accessible(page)
+
     page.get_by_role("link", name="Pre-visit brief").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Pre-visit brief: Urgent Runner")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Pre-visit brief")
     page.emulate_media(media="print")
     expect(page.get_by_role("button", name="Print")).to_be_hidden()
     page.emulate_media(media="screen")

@@ -114,6 +114,7 @@ def selection(location_slug: str, start: datetime) -> dict[str, str]:
         "type": "initial-evaluation",
         "clinician": "any",
         "start": start.isoformat(),
+        "safety": "none",  # the safety question answered "None of these"
     }
 
 

@@ -162,7 +162,7 @@ def test_urgent_answers_point_to_urgent_care_with_the_clinic_phone(client):
     answers = with_changes(WEAK_GLUTES, safety_check={"safety_urgent": ["knee_locked"]})
     submission = complete(client, answers)
     html = client.get(f"/assessment/{submission.token}/result/").content.decode()
-    assert "urgent care today" in html and "(703) 555-0187" in html
+    assert "urgent care center today" in html and "(703) 555-0187" in html
     assert "/book/?intake=" not in html
 
 

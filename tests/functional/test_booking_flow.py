@@ -44,9 +44,15 @@ def selection(clinic, start, **extra) -> dict:
         "type": "initial-evaluation",
         "clinician": "any",
         "start": start.isoformat(),
+        "safety": "none",  # the safety question answered "None of these"
     }
     values.update(extra)
     return values
+
+
+def picked(clinic) -> dict:
+    """A clinic and an initial visit picked, the safety question answered "None of these"."""
+    return {"location": clinic.location.slug, "type": "initial-evaluation", "safety": "none"}
 
 
 def post_details(client, clinic, start, **extra):
@@ -56,16 +62,18 @@ def post_details(client, clinic, start, **extra):
 @pytest.mark.date_sensitive
 def test_the_whole_flow_without_javascript(client, clinic, day, settings):
     settings.SITE_URL = "https://clinic.example"
-    start_page = client.get("/book/")
+    # Without a self-assessment, the safety question comes first.
+    screen = client.get("/book/")
+    assert screen.status_code == 200 and "Before you book" in screen.content.decode()
+    answered = client.post("/book/", {"location": clinic.location.slug, "signs": ["none"]})
+    assert answered.status_code == 302 and "safety=none" in answered["Location"]
+    start_page = client.get(answered["Location"])
     assert start_page.status_code == 200
     html = start_page.content.decode()
     assert clinic.location.address in html  # the clinic is chosen with its address
     assert "First available" in html
 
-    picker = client.get(
-        "/book/",
-        {"location": clinic.location.slug, "type": "initial-evaluation", "date": day.isoformat()},
-    )
+    picker = client.get("/book/", {**picked(clinic), "date": day.isoformat()})
     html = picker.content.decode()
     assert 'aria-current="date"' in html
     time_links = links(html, "/book/details/")
@@ -113,19 +121,14 @@ def test_the_whole_flow_without_javascript(client, clinic, day, settings):
 @pytest.mark.date_sensitive
 def test_days_without_free_times_are_not_offered(client, clinic, day):
     closed = clinic.location.closures.create(date=day, reason="Holiday")
-    html = client.get(
-        "/book/", {"location": clinic.location.slug, "type": "initial-evaluation"}
-    ).content.decode()
+    html = client.get("/book/", picked(clinic)).content.decode()
     assert f"date={closed.date.isoformat()}" not in html
     assert f"date={(day + timedelta(days=1)).isoformat()}" in html
 
 
 @pytest.mark.date_sensitive
 def test_the_day_list_counts_the_chosen_days_times(client, clinic, day):
-    html = client.get(
-        "/book/",
-        {"location": clinic.location.slug, "type": "initial-evaluation", "date": day.isoformat()},
-    ).content.decode()
+    html = client.get("/book/", {**picked(clinic), "date": day.isoformat()}).content.decode()
     hidden = re.findall(r'<span class="visually-hidden">, ([^<]*)</span></a></li>', html)
     times = links(html, "/book/details/")
     # The chosen day tells its number of times; the others only that they have some.
@@ -184,6 +187,7 @@ def test_bad_input_is_explained_next_to_the_field_and_answers_are_kept(client, c
             "type": "initial-evaluation",
             "from": "yesterday",
             "clinician": "999",
+            "safety": "none",
         },
         {"intake": "x" * 500},
     ],
@@ -197,12 +201,12 @@ def test_garbage_in_the_details_never_breaks_it(client, clinic):
     assert client.get("/book/details/", {"start": "garbage"}).status_code == 302
     response = client.get(
         "/book/details/",
-        {"location": clinic.location.slug, "type": "initial-evaluation", "start": "nope"},
+        {**picked(clinic), "start": "nope"},
     )
     assert response.status_code == 302
     response = client.post(
         "/book/details/",
-        {"location": clinic.location.slug, "type": "initial-evaluation", "start": "2026-01-01"},
+        {**picked(clinic), "start": "2026-01-01"},
     )
     assert response.status_code == 200  # a naive time is no time: choose one, nothing booked
     assert not Appointment.objects.exists()
@@ -239,7 +243,7 @@ def test_a_double_submit_books_once(client, clinic, day):
 
 @pytest.mark.parametrize(
     ("flag", "advice"),
-    [("emergency", "Call 911"), ("urgent", "urgent care center today")],
+    [("emergency", "emergency department now"), ("urgent", "urgent care center today")],
 )
 def test_an_urgent_intake_blocks_online_booking(client, clinic, day, flag, advice):
     intake = submitted_intake(
@@ -418,10 +422,7 @@ def test_the_calendar_download(client, clinic, day):
 
 
 def test_the_picker_fragment_is_a_partial(client, clinic):
-    response = client.get(
-        "/book/",
-        {"location": clinic.location.slug, "type": "initial-evaluation", "fragment": "1"},
-    )
+    response = client.get("/book/", {**picked(clinic), "fragment": "1"})
     html = response.content.decode()
     assert 'id="slot-results"' in html and "<html" not in html
     assert links(html, "/book/details/")

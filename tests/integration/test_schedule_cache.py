@@ -29,7 +29,8 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.date_sensitive]
 
-PICKER = "/book/?location=bethesda&type=initial-evaluation&clinician=any"
+# safety=none: the safety question answered "None of these" (booking.rules.screen_required).
+PICKER = "/book/?location=bethesda&type=initial-evaluation&clinician=any&safety=none"
 
 
 @pytest.fixture
@@ -260,6 +261,7 @@ def test_a_booking_is_checked_against_the_database_not_the_copy(client, clinic, 
         "type": "initial-evaluation",
         "clinician": "any",
         "start": start.isoformat(),
+        "safety": "none",
     }
     assert client.get("/book/details/", params).status_code == 200  # copy made
     AppointmentType.objects.filter(slug="initial-evaluation").update(is_active=False)

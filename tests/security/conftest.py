@@ -47,6 +47,7 @@ def selection(clinic, start) -> dict:
         "type": "initial-evaluation",
         "clinician": "any",
         "start": start.isoformat(),
+        "safety": "none",  # the safety question answered "None of these"
     }
 
 

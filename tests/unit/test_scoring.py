@@ -486,8 +486,7 @@ SOFT = [
     ({"safety_soft": ["giving_way"]}, "giving_way"),
     ({"bone_stress": ["bone_pain_one_spot"]}, "bone_stress"),
     ({"bone_stress": ["hop_pain"]}, "bone_stress"),
-    ({"bone_stress": ["after_training_jump"]}, "bone_stress"),
-    ({"bone_stress": ["low_energy"]}, "bone_stress"),
+    # A training jump or low energy alone raises no flag (rubric v2): tests/unit/test_safety_rules.py
     ({"age_band": "under_18"}, "under_18"),
 ]
 
