@@ -51,6 +51,7 @@ def book(client: Client, clinic, start, details: dict, key: str, type_slug="init
         "clinician": "any",
         "start": start.isoformat(),
         "booking_key": key,
+        "safety": "none",  # the cold /book/ safety question answered "None of these"
         **details,
     }
     return client.post("/book/details/", data)
