@@ -108,6 +108,9 @@ def test_desk_adds_weekly_hours_and_a_closure(live_server, page: Page, clinic):
     expect(page.get_by_role("button", name="Remove these hours")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Keep them").click()
+    # Back on the clinician's page before the next click (not on the page being left).
+    expect(page.get_by_role("button", name="Remove these hours")).to_have_count(0)
+    expect(page.get_by_role("heading", level=1)).to_have_text(clinic.clinician.display_name)
 
     page.get_by_role("link", name="Schedules", exact=True).first.click()
     page.get_by_role("link", name="Manage closures").click()
