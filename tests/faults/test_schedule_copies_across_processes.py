@@ -35,7 +35,13 @@ pytestmark = [
 def offered(server, slug: str, day) -> list[str]:
     """The start times a server's slot list offers on ``day`` (its own process's copy)."""
     query = urlencode(
-        {"location": slug, "type": "initial-evaluation", "clinician": "any", "date": day}
+        {
+            "location": slug,
+            "type": "initial-evaluation",
+            "clinician": "any",
+            "date": day,
+            "safety": "none",  # the cold safety question answered "None of these"
+        }
     )
     page = server.browser().get(f"/book/?{query}")
     assert page.status == 200
