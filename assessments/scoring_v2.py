@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assessments.questionnaire import education_v2 as words
-from assessments.questionnaire.model import Question, Questionnaire
+from assessments.questionnaire.model import Module, Question, Questionnaire
 from assessments.scoring import (
     APPOINTMENT_GAIT,
     APPOINTMENT_STANDARD,
@@ -636,7 +636,7 @@ def result_from_dict(data: Mapping[str, Any]) -> Result | ResultV2:
 # -- drivers ------------------------------------------------------------------------------------
 
 
-def _modules_by_driver(questionnaire: Questionnaire) -> dict[str, Any]:
+def _modules_by_driver(questionnaire: Questionnaire) -> dict[str, Module]:
     found = {module.driver: module for module in questionnaire.modules}
     missing = [key for key in DRIVERS if key not in found]
     if missing:
@@ -651,7 +651,7 @@ def _driver_result(
     questionnaire: Questionnaire,
     cleaned: Mapping[str, Any],
     driver: str,
-    module: Any,
+    module: Module,
     *,
     linked: bool,
 ) -> DriverResult:
@@ -827,7 +827,7 @@ def _visit_reasons(cleaned: Mapping[str, Any], primary: tuple[str, ...]) -> tupl
 
 
 def _module_status(
-    questionnaire: Questionnaire, cleaned: Mapping[str, Any], module: Any, driver: DriverResult
+    questionnaire: Questionnaire, cleaned: Mapping[str, Any], module: Module, driver: DriverResult
 ) -> ModuleStatus:
     started = any(q.link_id in cleaned for q in questionnaire.module_questions(module.key))
     if driver.measured:
