@@ -3,6 +3,10 @@
 ``CURRENT`` is the version new assessments are answered on; ``get_version`` returns the exact
 version a stored submission was answered on, so old results are always re-read with their own
 definition.
+
+Version 2 (the short core and the optional modules) is signed off and registered, so its
+definition and scoring (``assessments.scoring_v2``) can be used and tested; ``CURRENT`` moves to
+it when its pages ship (issue 15's UI), not before: today's runner pages render version 1 only.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from .model import (
     CHOICE_KINDS,
     KIND_INTEGER,
     KIND_MULTIPLE,
+    KIND_SCALE,
     KIND_SINGLE,
     KIND_TEXT,
     KINDS,
@@ -18,15 +23,21 @@ from .model import (
     Answers,
     Condition,
     FrozenPoints,
+    Module,
     Option,
     Question,
     Questionnaire,
     SelfTest,
     Step,
+    Timer,
 )
 from .v1 import QUESTIONNAIRE_V1
+from .v2 import QUESTIONNAIRE_V2
 
-VERSIONS: dict[str, Questionnaire] = {QUESTIONNAIRE_V1.version: QUESTIONNAIRE_V1}
+VERSIONS: dict[str, Questionnaire] = {
+    QUESTIONNAIRE_V1.version: QUESTIONNAIRE_V1,
+    QUESTIONNAIRE_V2.version: QUESTIONNAIRE_V2,
+}
 CURRENT: Questionnaire = QUESTIONNAIRE_V1
 
 
@@ -44,6 +55,7 @@ __all__ = [
     "KINDS",
     "KIND_INTEGER",
     "KIND_MULTIPLE",
+    "KIND_SCALE",
     "KIND_SINGLE",
     "KIND_TEXT",
     "OPERATORS",
@@ -51,10 +63,12 @@ __all__ = [
     "Answers",
     "Condition",
     "FrozenPoints",
+    "Module",
     "Option",
     "Question",
     "Questionnaire",
     "SelfTest",
     "Step",
+    "Timer",
     "get_version",
 ]

@@ -10,7 +10,13 @@ from FHIR's only by being set-valued: ``in`` is FHIR ``=`` over several answers 
 ``enableBehavior: any``; ``not_in`` is FHIR ``!=`` (true when nothing equal was answered).
 
 Answers are a plain dict ``linkId -> value``: ``str`` for single choice and text, ``list[str]``
-for multiple choice, ``int`` for integers. A missing key or ``None`` means "not answered".
+for multiple choice, ``int`` for integers and scales. A missing key or ``None`` means "not
+answered".
+
+Version 2 added, all optional so that version 1's canonical JSON (and its pinned hash) is
+unchanged: the ``scale`` kind (a 0-10 tap scale: FHIR ``integer`` with a slider/ordinal item
+control), ``Timer`` and an illustration id on self-tests, and ``Module``: named groups of steps
+that can be answered alone, in any order, after the core steps.
 """
 
 from __future__ import annotations
@@ -28,8 +34,17 @@ KIND_SINGLE = "single"
 KIND_MULTIPLE = "multiple"
 KIND_INTEGER = "integer"
 KIND_TEXT = "text"
-KINDS = (KIND_SINGLE, KIND_MULTIPLE, KIND_INTEGER, KIND_TEXT)
+# A short bounded scale the UI renders as a row of tap targets (radios), never a typed number.
+KIND_SCALE = "scale"
+KINDS = (KIND_SINGLE, KIND_MULTIPLE, KIND_INTEGER, KIND_TEXT, KIND_SCALE)
 CHOICE_KINDS = frozenset({KIND_SINGLE, KIND_MULTIPLE})
+NUMERIC_KINDS = frozenset({KIND_INTEGER, KIND_SCALE})
+# 0-10 (NPRS) is eleven targets; more would not fit a phone's row.
+MAX_SCALE_POINTS = 11
+
+TIMER_STOPWATCH = "stopwatch"
+TIMER_COUNTDOWN = "countdown"
+TIMER_MODES = (TIMER_STOPWATCH, TIMER_COUNTDOWN)
 
 OP_IN = "in"
 OP_NOT_IN = "not_in"
@@ -45,6 +60,9 @@ ENABLE_BEHAVIORS = (ENABLE_ALL, ENABLE_ANY)
 
 # Step slugs go into URLs; link ids become form field names and JSON keys.
 STEP_SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Illustration ids name drawings the UI ships (inline SVG per id); same shape as step slugs.
+ILLUSTRATION_PATTERN = STEP_SLUG_PATTERN
+WORD_PATTERN = re.compile(r"[^\W_]+(?:['\u2019.,%-][^\W_]+)*")
 LINK_ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 OPTION_VALUE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
@@ -154,12 +172,50 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class Timer:
+    """A built-in timer for a self-test (progressive enhancement: without it the runner types).
+
+    ``stopwatch``: counts up; its seconds fill each integer question in ``fills`` (one run per
+    question, e.g. each side of a side plank). ``countdown``: a fixed hold of ``seconds``
+    (e.g. 30 s standing on one leg); it fills nothing, the answer is what the runner saw.
+    """
+
+    mode: str
+    seconds: int | None = None
+    fills: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fills", tuple(self.fills))
+        if self.mode not in TIMER_MODES:
+            raise ValueError(f"unknown timer mode {self.mode!r}")
+        if self.mode == TIMER_STOPWATCH and (self.seconds is not None or not self.fills):
+            raise ValueError("a stopwatch fills at least one question and has no fixed length")
+        if self.mode == TIMER_COUNTDOWN and (
+            not _is_int(self.seconds) or self.seconds < 1 or self.fills
+        ):
+            raise ValueError("a countdown has a length in whole seconds and fills nothing")
+
+
+@dataclass(frozen=True)
 class SelfTest:
-    """Instructions a runner can follow alone at home, shown beside the question."""
+    """Instructions a runner can follow alone at home, shown beside the question.
+
+    ``illustration`` names the drawing of the position and what to look for; ``timer`` is set
+    for timed tests.
+    """
 
     how: str
     look_for: str
     safety: str
+    illustration: str = ""
+    timer: Timer | None = None
+
+    def __post_init__(self) -> None:
+        if self.illustration and not ILLUSTRATION_PATTERN.match(self.illustration):
+            raise ValueError(f"illustration id {self.illustration!r} is not a lower-case slug")
+
+    def texts(self) -> tuple[str, ...]:
+        return (self.how, self.look_for, self.safety)
 
 
 @dataclass(frozen=True)
@@ -179,6 +235,9 @@ class Question:
     max_value: int | None = None
     unit: str = ""
     max_length: int = DEFAULT_TEXT_MAX_LENGTH
+    # Scale questions: the words under the two ends ("No pain", "Worst pain imaginable").
+    low_label: str = ""
+    high_label: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "options", tuple(self.options))
@@ -202,8 +261,17 @@ class Question:
             raise ValueError(f"{where}: option values must be unique")
         if self.kind != KIND_MULTIPLE and any(option.exclusive for option in self.options):
             raise ValueError(f"{where}: only multiple choice has exclusive options")
-        if self.kind != KIND_INTEGER and (self.min_value is not None or self.max_value is not None):
-            raise ValueError(f"{where}: only integer questions have bounds")
+        if self.kind not in NUMERIC_KINDS and (
+            self.min_value is not None or self.max_value is not None
+        ):
+            raise ValueError(f"{where}: only integer and scale questions have bounds")
+        if self.kind == KIND_SCALE:
+            if not (_is_int(self.min_value) and _is_int(self.max_value)):
+                raise ValueError(f"{where}: a scale needs whole-number bounds")
+            if not 0 < self.max_value - self.min_value < MAX_SCALE_POINTS:
+                raise ValueError(f"{where}: a scale has 2 to {MAX_SCALE_POINTS} points")
+        elif self.low_label or self.high_label:
+            raise ValueError(f"{where}: only scales have end labels")
         if (
             self.min_value is not None
             and self.max_value is not None
@@ -216,6 +284,21 @@ class Question:
     @property
     def is_choice(self) -> bool:
         return self.kind in CHOICE_KINDS
+
+    @property
+    def scale_points(self) -> tuple[int, ...]:
+        """The values a scale offers, in order (empty for other kinds)."""
+        if self.kind != KIND_SCALE:
+            return ()
+        return tuple(range(self.min_value, self.max_value + 1))
+
+    def texts(self) -> tuple[str, ...]:
+        """Everything the runner reads for this question, in order (for word counts)."""
+        parts = [self.text, self.help_text, *(option.label for option in self.options)]
+        parts += [self.unit, self.low_label, self.high_label]
+        if self.self_test is not None:
+            parts += self.self_test.texts()
+        return tuple(part for part in parts if part)
 
     @property
     def unknown_option(self) -> Option | None:
@@ -256,6 +339,8 @@ class Question:
             return None
         if self.kind in CHOICE_KINDS:
             return "Please choose from the options given."
+        if self.kind == KIND_SCALE:
+            return f"Please choose a number from {self.min_value} to {self.max_value}."
         if self.kind == KIND_INTEGER:
             if not _is_int(value):
                 return "Please enter a whole number."
@@ -284,7 +369,7 @@ class Question:
             findings = [option for option in picked if not option.exclusive]
             kept = findings or picked
             return [option.value for option in kept] or None
-        if self.kind == KIND_INTEGER:
+        if self.kind in NUMERIC_KINDS:
             if not _is_int(value):
                 return None
             if self.min_value is not None and value < self.min_value:
@@ -321,6 +406,37 @@ class Step:
             # Every step must be reachable: its first question always shows.
             raise ValueError(f"step {self.slug!r}: the first question must be unconditioned")
 
+    def texts(self) -> tuple[str, ...]:
+        """Everything the runner reads on this page, in order (for word counts)."""
+        own = tuple(part for part in (self.title, self.intro) if part)
+        return own + tuple(text for question in self.questions for text in question.texts())
+
+    def word_count(self) -> int:
+        return sum(word_count(text) for text in self.texts())
+
+
+@dataclass(frozen=True)
+class Module:
+    """A named group of steps answered alone, in any order, after the core (version 2's home
+    tests): each measures one ``driver``; ``minutes`` is the honest estimate shown to the runner.
+    """
+
+    key: str
+    title: str
+    intro: str
+    driver: str
+    steps: tuple[str, ...]
+    minutes: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "steps", tuple(self.steps))
+        if not STEP_SLUG_PATTERN.match(self.key):
+            raise ValueError(f"module key {self.key!r} is not URL-safe")
+        if not self.steps:
+            raise ValueError(f"module {self.key!r} has no steps")
+        if not _is_int(self.minutes) or self.minutes < 1:
+            raise ValueError(f"module {self.key!r}: minutes must be a positive whole number")
+
 
 @dataclass(frozen=True)
 class Questionnaire:
@@ -331,9 +447,12 @@ class Questionnaire:
     signed_off_by: str
     signed_off_on: datetime.date
     steps: tuple[Step, ...]
+    # Steps named by a module are optional and come after the core (the other steps).
+    modules: tuple[Module, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "steps", tuple(self.steps))
+        object.__setattr__(self, "modules", tuple(self.modules))
         self._validate()
 
     def _validate(self) -> None:
@@ -353,6 +472,45 @@ class Questionnaire:
             for condition in question.enable_when:
                 _validate_condition(question, condition, seen)
             seen[question.link_id] = question
+        self._validate_modules()
+        for step in self.steps:
+            for question in step.questions:
+                if question.self_test is not None and question.self_test.timer is not None:
+                    _validate_timer(step, question, question.self_test.timer)
+
+    def _validate_modules(self) -> None:
+        keys = [module.key for module in self.modules]
+        if len(set(keys)) != len(keys):
+            raise ValueError("module keys must be unique")
+        owner: dict[str, str] = {}
+        for module in self.modules:
+            for slug in module.steps:
+                if slug not in self._step_positions:
+                    raise ValueError(f"module {module.key!r}: no step {slug!r}")
+                if slug in owner:
+                    raise ValueError(f"step {slug!r} is in two modules")
+                owner[slug] = module.key
+        if not self.modules:
+            return
+        kinds = ["module" if step.slug in owner else "core" for step in self.steps]
+        if kinds[0] != "core" or "core" in kinds[kinds.index("module") :]:
+            raise ValueError("the core steps come first, then the modules' steps")
+        # Modules are answered alone and in any order: a module's questions may depend on the
+        # core or on their own module, never on another module.
+        module_of_question = {
+            question.link_id: owner.get(step.slug)
+            for step in self.steps
+            for question in step.questions
+        }
+        for step in self.steps:
+            for question in step.questions:
+                for condition in question.enable_when:
+                    source = module_of_question[condition.question]
+                    if source is not None and source != owner.get(step.slug):
+                        raise ValueError(
+                            f"question {question.link_id!r}: enableWhen reaches into module "
+                            f"{source!r}"
+                        )
 
     # -- navigation ----------------------------------------------------------------------------
 
@@ -391,6 +549,32 @@ class Questionnaire:
     def questions(self) -> tuple[Question, ...]:
         """Every question, in the order a runner meets them."""
         return tuple(question for step in self.steps for question in step.questions)
+
+    # -- core and modules ----------------------------------------------------------------------
+
+    @property
+    def core_steps(self) -> tuple[Step, ...]:
+        """The steps every runner answers (all of them when there are no modules)."""
+        in_modules = {slug for module in self.modules for slug in module.steps}
+        return tuple(step for step in self.steps if step.slug not in in_modules)
+
+    def module(self, key: str) -> Module:
+        """The module with this key; ``KeyError`` if unknown."""
+        for module in self.modules:
+            if module.key == key:
+                return module
+        raise KeyError(f"no module {key!r} in version {self.version}")
+
+    def module_of(self, step: Step | str) -> Module | None:
+        """The module a step belongs to, or ``None`` for a core step."""
+        slug = step if isinstance(step, str) else step.slug
+        self.step_index(slug)  # KeyError for an unknown step
+        return next((module for module in self.modules if slug in module.steps), None)
+
+    def module_questions(self, key: str) -> tuple[Question, ...]:
+        """The questions of a module's steps, in order."""
+        module = self.module(key)
+        return tuple(question for slug in module.steps for question in self.step(slug).questions)
 
     # -- answers -------------------------------------------------------------------------------
 
@@ -494,8 +678,8 @@ def _validate_condition(
     source = earlier.get(condition.question)
     if source is None:
         raise ValueError(f"{where}: enableWhen must refer to an earlier question")
-    if condition.operator in NUMERIC_OPERATORS and source.kind != KIND_INTEGER:
-        raise ValueError(f"{where}: {condition.operator!r} needs an integer question")
+    if condition.operator in NUMERIC_OPERATORS and source.kind not in NUMERIC_KINDS:
+        raise ValueError(f"{where}: {condition.operator!r} needs an integer or scale question")
     if condition.operator in (OP_IN, OP_NOT_IN):
         if source.is_choice:
             known = {option.value for option in source.options}
@@ -504,6 +688,23 @@ def _validate_condition(
                 raise ValueError(f"{where}: enableWhen values {unknown} are not options")
         elif source.kind == KIND_TEXT:
             raise ValueError(f"{where}: text answers can only be tested with 'answered'")
+
+
+def _validate_timer(step: Step, question: Question, timer: Timer) -> None:
+    """A stopwatch fills whole-second questions on the same page as its self-test."""
+    on_page = {other.link_id: other for other in step.questions}
+    for link_id in timer.fills:
+        target = on_page.get(link_id)
+        if target is None or target.kind != KIND_INTEGER or target.unit != "seconds":
+            raise ValueError(
+                f"question {question.link_id!r}: the timer fills {link_id!r}, which is not a "
+                "seconds question on the same page"
+            )
+
+
+def word_count(text: str) -> int:
+    """Words as a reader counts them: "30%", "don't" and "2-3" are one word each."""
+    return len(WORD_PATTERN.findall(text))
 
 
 def _is_int(value: Any) -> bool:

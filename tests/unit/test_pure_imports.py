@@ -10,10 +10,13 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PURE_MODULES = (
     "assessments.scoring",
+    "assessments.scoring_v2",
     "assessments.questionnaire",
     "assessments.questionnaire.model",
     "assessments.questionnaire.v1",
+    "assessments.questionnaire.v2",
     "assessments.questionnaire.education",
+    "assessments.questionnaire.education_v2",
     "booking.slots",
 )
 

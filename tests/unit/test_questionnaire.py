@@ -105,9 +105,11 @@ def _choice_questions():
 # -- registry and sign-off ----------------------------------------------------------------------
 
 
-def test_current_is_the_latest_published_version():
+def test_runners_answer_v1_until_the_v2_pages_ship():
+    # Version 2 is registered (its definition and scoring are tested), but today's runner pages
+    # render version 1 only; CURRENT moves with issue 15's UI.
     assert CURRENT is V1
-    assert VERSIONS == {"1": V1}
+    assert list(VERSIONS) == ["1", "2"] and VERSIONS["1"] is V1
 
 
 def test_unknown_version_is_a_key_error():
