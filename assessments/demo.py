@@ -1,12 +1,15 @@
 """Demo intakes for seed_demo: one runner per persona, built with the product's services.
 
+The demo runners answered version 1 (their answers are version 1's linkIds), so they stay on
+it, pinned; new runners get the current version.
+
 Idempotent: a demo runner is found again by email, so running seed_demo twice adds nothing.
 """
 
 from datetime import date
 
 from assessments.models import Submission
-from assessments.questionnaire import CURRENT
+from assessments.questionnaire import get_version
 from assessments.services import Contact, submission_save_step, submission_start, submission_submit
 
 BASE = {
@@ -114,6 +117,7 @@ PERSONAS = (
 )
 
 DEMO_DOMAIN = "demo.example.com"
+DEMO_VERSION = get_version("1")
 
 
 def demo_birth_date(index: int, *, minor: bool) -> date:
@@ -129,8 +133,8 @@ def seed_assessment_demo() -> list[Submission]:
             intakes.append(existing)
             continue
         answers = {**BASE, **changes}
-        submission = submission_start(email=email)
-        for step in CURRENT.steps:
+        submission = submission_start(email=email, version=DEMO_VERSION.version)
+        for step in DEMO_VERSION.steps:
             own = {q.link_id: answers[q.link_id] for q in step.questions if q.link_id in answers}
             submission = submission_save_step(
                 submission=submission, step_slug=step.slug, step_answers=own, complete=True

@@ -1,5 +1,8 @@
 """Which step a runner may open, and where "resume" takes them. Pure: no Django.
 
+Only the core steps are walked in order (all steps of a version without modules); version 2's
+modules are optional, answered after the result, and never hold up the core.
+
 A step counts as complete when the runner has moved past it (its slug is in ``completed``) and
 none of its visible required questions is unanswered. Changing an earlier answer can show a new
 required question, which makes that step incomplete again, so rules are re-checked each time.
@@ -33,9 +36,9 @@ def complete_steps(
 def first_incomplete_step(
     questionnaire: Questionnaire, answers: Mapping[str, Any], completed: Iterable[str]
 ) -> str | None:
-    """The first step still to do, or ``None`` when every step is complete."""
+    """The first core step still to do, or ``None`` when every core step is complete."""
     complete = complete_steps(questionnaire, answers, completed)
-    for step in questionnaire.steps:
+    for step in questionnaire.core_steps:
         if step.slug not in complete:
             return step.slug
     return None
@@ -44,7 +47,10 @@ def first_incomplete_step(
 def can_open(
     questionnaire: Questionnaire, answers: Mapping[str, Any], completed: Iterable[str], slug: str
 ) -> bool:
-    """A step (or the review) opens only when every step before it is complete."""
+    """A core step (or the review) opens only when every core step before it is complete;
+    a module's step never opens here (modules have their own page, after the result)."""
+    if slug != REVIEW and questionnaire.module_of(slug) is not None:
+        return False
     first_open = first_incomplete_step(questionnaire, answers, completed)
     if first_open is None:
         return True

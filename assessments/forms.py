@@ -11,6 +11,7 @@ from itband.fragments import render_fragment
 from .questionnaire import (
     KIND_INTEGER,
     KIND_MULTIPLE,
+    KIND_SCALE,
     KIND_SINGLE,
     Question,
     Questionnaire,
@@ -21,6 +22,7 @@ REQUIRED_MESSAGE = {
     KIND_SINGLE: "Please choose an answer.",
     KIND_MULTIPLE: "Please choose at least one answer.",
     KIND_INTEGER: "Please enter a number.",
+    KIND_SCALE: "Please choose a number from the scale.",
 }
 
 QUESTIONS_TEMPLATE = "assessments/step_questions.jinja"
@@ -54,6 +56,12 @@ def field_for(question: Question) -> forms.Field:
     if question.kind == KIND_MULTIPLE:
         return forms.MultipleChoiceField(
             choices=choices, widget=forms.CheckboxSelectMultiple, **common
+        )
+    if question.kind == KIND_SCALE:
+        # A row of radios (one tap), never a typed number; the value is stored as an int.
+        points = [(str(point), str(point)) for point in question.scale_points]
+        return forms.TypedChoiceField(
+            choices=points, coerce=int, empty_value=None, widget=forms.RadioSelect, **common
         )
     if question.kind == KIND_INTEGER:
         return forms.IntegerField(
@@ -143,7 +151,17 @@ class StepForm(forms.Form):
         return render_fragment(QUESTIONS_TEMPLATE, {"rows": self.rows()})
 
     def rows(self) -> list[dict]:
-        """What the template needs per question: the field, the data and the show rule."""
+        """What the Jinja2 template needs per question: ``question_rows`` and the markup of
+        the options and notes (version 1's pages)."""
+        rows = self.question_rows()
+        for row in rows:
+            row["options_html"] = self._options_html(row["question"], row["field"])
+            row["notes"] = self._notes(row["question"], row["show_hint"])
+        return rows
+
+    def question_rows(self) -> list[dict]:
+        """What a template needs per question: the field, its options with their state, the
+        show rule and the ids that describe it (version 2's Django templates use these)."""
         own = {q.link_id for q in self.step.questions}
         rows = []
         for question in self.questions:
@@ -165,7 +183,8 @@ class StepForm(forms.Form):
                 {
                     "question": question,
                     "field": field,
-                    "options_html": self._options_html(question, field),
+                    "options": self._option_states(question, field),
+                    "show_hint": show_hint,
                     "show_rule": json.dumps(
                         {
                             "behavior": question.enable_behavior,
@@ -178,10 +197,25 @@ class StepForm(forms.Form):
                     if local
                     else "",
                     "described_by": described_by,
-                    "notes": self._notes(question, show_hint),
                 }
             )
         return rows
+
+    def _option_states(self, question: Question, field) -> list[dict]:
+        """Each radio or checkbox (a scale's points too): value, label, id, ticked."""
+        if question.is_choice:
+            pairs = [(option.value, option.label) for option in question.options]
+        elif question.kind == KIND_SCALE:
+            pairs = [(str(point), str(point)) for point in question.scale_points]
+        else:
+            return []
+        value = field.value()
+        values = value if isinstance(value, list | tuple) else [value]
+        chosen = {str(v) for v in values if v is not None}
+        return [
+            {"value": v, "label": label, "id": f"{field.auto_id}_{index}", "checked": v in chosen}
+            for index, (v, label) in enumerate(pairs)
+        ]
 
     def _notes(self, question: Question, show_hint: str) -> SafeString:
         """The hint, help and self-test under a question: the same for every runner, so each

@@ -6,7 +6,9 @@ from . import scoring
 from .models import Submission
 from .questionnaire import KIND_INTEGER, KIND_MULTIPLE, Questionnaire, get_version
 from .questionnaire import education as edu
+from .questionnaire import education_v2 as edu_v2
 from .scoring import Result
+from .scoring_v2 import MODULE_DONE, ResultV2, result_from_dict
 
 NOT_ANSWERED = "Not answered"
 
@@ -29,10 +31,11 @@ def display_answer(question, value: Any) -> str:
     return str(value)
 
 
-def answer_sections(questionnaire: Questionnaire, answers: dict) -> list[dict]:
-    """Every visible question with its answer, grouped by step (review page, clinician)."""
+def answer_sections(questionnaire: Questionnaire, answers: dict, *, steps=None) -> list[dict]:
+    """Every visible question with its answer, grouped by step (review page, clinician);
+    ``steps``: only these (version 2's "check your answers" lists the core)."""
     sections = []
-    for step in questionnaire.steps:
+    for step in questionnaire.steps if steps is None else steps:
         items = []
         for question in questionnaire.visible_questions(step, answers):
             value = answers.get(question.link_id)
@@ -71,8 +74,22 @@ def driver_rows(result: Result) -> list[dict]:
     return rows
 
 
+VISIT_LABELS = {
+    scoring.APPOINTMENT_STANDARD: "Initial running evaluation (60 min)",
+    scoring.APPOINTMENT_GAIT: "Initial running evaluation with gait analysis (90 min)",
+}
+
+
 def result_context(submission: Submission) -> dict:
-    result = Result.from_dict(submission.result)
+    """What the result page, the email and the clinician's intake view show, for either
+    version's stored result (``version2`` tells the templates which)."""
+    result = result_from_dict(submission.result)
+    if isinstance(result, ResultV2):
+        return result_v2_context(submission, result)
+    return _result_v1_context(result)
+
+
+def _result_v1_context(result: Result) -> dict:
     primary = [result.driver(key) for key in result.primary]
     education = [edu.education_for(key) for key in result.primary]
     if result.training_trigger:
@@ -88,9 +105,7 @@ def result_context(submission: Submission) -> dict:
         "education": education,
         "flags_by_level": flags,
         # Rubric v2: night pain with weight loss, or either with cancer, gets a time frame.
-        "soft_heading": "Please see your doctor this week"
-        if any(flag.code == scoring.DOCTOR_THIS_WEEK for flag in flags["soft"])
-        else "Worth telling a doctor",
+        "soft_heading": _soft_heading(flags["soft"]),
         "likelihood_text": edu.LIKELIHOOD_TEXT[result.itb_likelihood],
         "text": {
             "foam_rolling": edu.FOAM_ROLLING,
@@ -100,6 +115,91 @@ def result_context(submission: Submission) -> dict:
             "no_clear_driver": edu.NO_CLEAR_DRIVER,
             "training_trigger": edu.TRAINING_TRIGGER,
         },
+    }
+
+
+def _soft_heading(soft_flags) -> str:
+    # Rubric v2: night pain with weight loss, or either with cancer, gets a time frame.
+    if any(flag.code == scoring.DOCTOR_THIS_WEEK for flag in soft_flags):
+        return "Please see your doctor this week"
+    return "Worth telling a doctor"
+
+
+def driver_rows_v2(result: ResultV2) -> list[dict]:
+    """Version 2's profile rows: a measured driver has a score; one without its module reads
+    "not measured yet", never 0, with what the core answers point to as "what we will look
+    at". Training load (asked in the core) is always measured."""
+    rows = []
+    for driver in result.drivers:
+        rows.append(
+            {
+                "key": driver.key,
+                "label": driver.label,
+                "measured": driver.measured,
+                "score": driver.score,
+                "band": band(driver.score) if driver.measured else "",
+                "primary": driver.key in result.primary,
+                "contributing": False,
+                "well_judged": True,
+                "note": driver.note,
+                "reasons": [reason.text for reason in driver.reasons],
+                "look_at": [reason.text for reason in driver.look_at],
+                "bar": max(driver.score or 0, 1),
+            }
+        )
+    load = result.training_load
+    rows.append(
+        {
+            "key": load.key,
+            "label": load.label,
+            "measured": True,
+            "score": load.score,
+            "band": band(load.score),
+            "primary": False,
+            "contributing": True,
+            "well_judged": True,
+            "note": "",
+            "reasons": [reason.text for reason in load.reasons],
+            "look_at": [],
+            "bar": max(load.score, 1),
+        }
+    )
+    return rows
+
+
+def result_v2_context(submission: Submission, result: ResultV2) -> dict:
+    """The booking-first result: the headline, the visit, the profile (measured or not yet),
+    the modules and only the explanation sections the scorer chose for these answers."""
+    soft = [flag for flag in result.flags if flag.level == scoring.LEVEL_SOFT]
+    modules = [
+        {
+            "key": module.key,
+            "title": module.title,
+            "minutes": module.minutes,
+            "done": module.state == MODULE_DONE,
+            "started": module.state != "not_started",
+            "intro": get_version(result.version).module(module.key).intro,
+        }
+        for module in result.modules
+    ]
+    return {
+        "version2": True,
+        "result": result,
+        "headline": result.headline,
+        "visit_label": VISIT_LABELS.get(result.recommended_appointment or "", ""),
+        "gait_visit": result.recommended_appointment == scoring.APPOINTMENT_GAIT,
+        "driver_rows": driver_rows_v2(result),
+        "primary_drivers": [result.driver(key) for key in result.primary],
+        "flags_by_level": {
+            level: [f for f in result.flags if f.level == level]
+            for level in ("emergency", "urgent", "soft")
+        },
+        "soft_flags": soft,
+        "soft_heading": _soft_heading(soft),
+        "sections": [edu_v2.section(key) for key in result.sections],
+        "modules": modules,
+        "modules_done": [module for module in modules if module["done"]],
+        "modules_to_do": [module for module in modules if not module["done"]],
     }
 
 

@@ -4,6 +4,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -19,6 +20,7 @@ from . import scoring
 from .flow import first_incomplete_step
 from .models import Submission
 from .questionnaire import CURRENT, Questionnaire, get_version
+from .scoring_v2 import ResultV2, score_for
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +46,12 @@ def questionnaire_of(submission: Submission) -> Questionnaire:
     return get_version(submission.questionnaire_version)
 
 
-def submission_start(*, email: str = "") -> Submission:
-    """A new draft on the current questionnaire, after the runner consented."""
+def submission_start(*, email: str = "", version: str | None = None) -> Submission:
+    """A new draft on the current questionnaire (or on ``version``, for the demo data and for
+    tests that walk an older version), after the runner consented."""
+    questionnaire = CURRENT if version is None else get_version(version)
     return Submission.objects.create(
-        questionnaire_version=CURRENT.version, consented_at=timezone.now(), email=email
+        questionnaire_version=questionnaire.version, consented_at=timezone.now(), email=email
     )
 
 
@@ -96,7 +100,7 @@ def submission_stop_for_safety(*, submission: Submission) -> Submission:
         return submission
     if not scoring.ends_questionnaire(submission.answers):
         raise AssessmentError("These answers do not end the questionnaire.")
-    _store_result(submission, scoring.score(questionnaire_of(submission), submission.answers))
+    _store_result(submission, score_for(questionnaire_of(submission), submission.answers))
     return submission
 
 
@@ -114,12 +118,43 @@ def submission_submit(*, submission: Submission, contact: Contact) -> Submission
     submission.email = contact.email or submission.email
     submission.phone = contact.phone
     submission.date_of_birth = contact.date_of_birth
-    _store_result(submission, scoring.score(questionnaire, submission.answers))
+    _store_result(submission, score_for(questionnaire, submission.answers))
     return submission
 
 
-def _store_result(submission: Submission, result: scoring.Result) -> None:
-    """Store the result as computed now (never rescored later) and email the link."""
+class ModuleNotOpen(AssessmentError):
+    pass
+
+
+@transaction.atomic
+def submission_save_module(
+    *, submission: Submission, module_key: str, module_answers: dict
+) -> Submission:
+    """Store the answers of one optional module (version 2's home tests) on a submitted intake
+    and rescore it with its own version's rubric, so the runner's profile and the clinician's
+    view show the module as done. Modules come in any order, before or after booking; doing one
+    again replaces its answers. The core answers, the flags and the submission time stay."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    questionnaire = questionnaire_of(submission)
+    if not submission.is_submitted or submission.has_red_flag:
+        raise ModuleNotOpen("The home tests open with your result.")
+    try:
+        own = {question.link_id for question in questionnaire.module_questions(module_key)}
+    except KeyError:
+        raise ModuleNotOpen("There is no such home test.") from None
+    merged = {key: value for key, value in submission.answers.items() if key not in own}
+    merged.update({key: value for key, value in module_answers.items() if key in own})
+    submission.answers = questionnaire.clean_answers(merged)
+    result = score_for(questionnaire, submission.answers)
+    submission.result = result.as_dict()
+    submission.primary_driver = result.primary[0] if result.primary else ""
+    submission.save(update_fields=["answers", "result", "primary_driver", "updated_at"])
+    return submission
+
+
+def _store_result(submission: Submission, result: scoring.Result | ResultV2) -> None:
+    """Store the result as computed now and email the link. A version 1 result is never
+    rescored; a version 2 result is again only when the runner adds a module."""
     submission.result = result.as_dict()
     submission.primary_driver = result.primary[0] if result.primary else ""
     submission.highest_flag = result.highest_flag or ""
@@ -132,10 +167,29 @@ def _store_result(submission: Submission, result: scoring.Result) -> None:
         _enqueue_link(submission, submission.email, kind="result")
 
 
+def _result_email_context(submission: Submission) -> dict:
+    """A version 2 result's email carries its headline and a Book button (the issue's "not
+    only a link"); a version 1 result's email, and any flagged result's, the link only."""
+    result = submission.result or {}
+    headline = result.get("headline")
+    if result.get("schema") != 2 or not headline or not result.get("booking_allowed"):
+        return {}
+    query = urlencode(
+        {"intake": submission.token, "type": result.get("recommended_appointment") or ""}
+    )
+    sentences = [headline["pattern"], headline["trigger"], headline["will_check_text"]]
+    return {
+        "headline": [sentence for sentence in sentences if sentence],
+        "book_link": f"{settings.SITE_URL}{reverse('booking:start')}?{query}",
+    }
+
+
 def _enqueue_link(submission: Submission, email: str, *, kind: str) -> None:
-    """Email the runner their private link: the link only, never the health details."""
+    """Email the runner their private link (and a version 2 result's headline)."""
+    context = {"first_name": submission.first_name}
     if kind == "result":
         path = reverse("assessments:result", args=[submission.token])
+        context.update(_result_email_context(submission))
     else:
         path = reverse("assessments:resume", args=[submission.token])
     digest = hashlib.sha256(email.lower().encode()).hexdigest()[:16]
@@ -145,7 +199,7 @@ def _enqueue_link(submission: Submission, email: str, *, kind: str) -> None:
         key=f"assessment:{submission.pk}:{kind}:{digest}:{minute}",
         to=email,
         template=f"assessment_{kind}_link",
-        context={"link": settings.SITE_URL + path, "first_name": submission.first_name},
+        context={"link": settings.SITE_URL + path, **context},
         topic=f"submission:{submission.pk}",
     )
 

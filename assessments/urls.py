@@ -12,4 +12,5 @@ urlpatterns = [
     path("<slug:token>/saved/", views.saved, name="saved"),
     path("<slug:token>/result/", views.result, name="result"),
     path("<slug:token>/result/email/", views.email_result, name="email-result"),
+    path("<slug:token>/module/<slug:key>/", views.module, name="module"),
 ]

@@ -20,13 +20,15 @@ from . import flow, scoring
 from .forms import ConsentForm, ContactForm, EmailLinkForm, StepForm
 from .models import Submission
 from .presenters import answer_sections, intake_safety_context, result_context
-from .questionnaire import CURRENT
+from .questionnaire import CURRENT, Questionnaire
 from .services import (
     AssessmentError,
     Contact,
+    ModuleNotOpen,
     NotComplete,
     questionnaire_of,
     submission_email_link,
+    submission_save_module,
     submission_save_step,
     submission_start,
     submission_stop_for_safety,
@@ -61,11 +63,19 @@ def start(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["email"]:
             submission_email_link(submission=submission, email=form.cleaned_data["email"])
         return redirect("assessments:step", submission.token, CURRENT.steps[0].slug)
-    return render(
-        request,
-        "assessments/start.html",
-        {"form": form, "questionnaire": CURRENT, "step_count": len(CURRENT.steps)},
-    )
+    context = {
+        "form": form,
+        "questionnaire": CURRENT,
+        "step_count": len(CURRENT.core_steps),
+        "core_steps": CURRENT.core_steps,
+        "modules": CURRENT.modules,
+    }
+    return render(request, "assessments/start.html", context)
+
+
+def is_last_core_step(questionnaire: Questionnaire, slug: str) -> bool:
+    """Version 2 submits from its last core page (no review wall): the safety check."""
+    return bool(questionnaire.modules) and questionnaire.core_steps[-1].slug == slug
 
 
 @private_page
@@ -76,6 +86,9 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("assessments:result", token)
     questionnaire = questionnaire_of(submission)
     slug = flow.first_incomplete_step(questionnaire, submission.answers, submission.progress)
+    if slug is None and questionnaire.modules:
+        # Every core page answered but not sent: the last one holds "See my result".
+        slug = questionnaire.core_steps[-1].slug
     if slug is None:
         return redirect("assessments:review", token)
     return redirect("assessments:step", token, slug)
@@ -87,7 +100,7 @@ def progress_context(questionnaire, submission, current: str) -> dict:
     step_url = reverse("assessments:step", args=[submission.token, first]).removesuffix(f"{first}/")
     complete = flow.complete_steps(questionnaire, submission.answers, submission.progress)
     steps = []
-    for index, step in enumerate(questionnaire.steps):
+    for index, step in enumerate(questionnaire.core_steps):
         steps.append(
             {
                 "slug": step.slug,
@@ -104,6 +117,8 @@ def progress_context(questionnaire, submission, current: str) -> dict:
         "progress_position": position,
         "progress_total": len(steps),
     }
+    if questionnaire.modules:  # version 2: a Django include (assessments/includes/progress.html)
+        return progress
     return {"progress_html": render_fragment("assessments/progress.jinja", progress)}
 
 
@@ -126,6 +141,14 @@ def step(request: HttpRequest, token: str, slug: str) -> HttpResponse:
     form = StepForm(
         posted(request), questionnaire=questionnaire, step=current, stored=submission.answers
     )
+    last_core = is_last_core_step(questionnaire, slug)
+    contact_form = None
+    if last_core:
+        contact_form = ContactForm(
+            posted(request) if request.POST.get("action", "next") == "next" else None,
+            initial={"email": submission.email},
+            prefix="contact",
+        )
     if request.method == "POST":
         action = request.POST.get("action", "next")
         valid = form.is_valid()
@@ -162,10 +185,15 @@ def step(request: HttpRequest, token: str, slug: str) -> HttpResponse:
             )
             if submission.is_submitted:  # stopped at a red flag: the safety page, at once
                 return redirect("assessments:result", token)
-            following = questionnaire.next_step(slug)
-            if returning_to_review or following is None:
-                return redirect("assessments:resume", token)
-            return redirect("assessments:step", token, following.slug)
+            if last_core:
+                submitted = submit_with_contact(submission, contact_form)
+                if submitted is not None:
+                    return submitted
+            else:
+                following = questionnaire.next_step(slug)
+                if returning_to_review or following is None:
+                    return redirect("assessments:resume", token)
+                return redirect("assessments:step", token, following.slug)
 
     context = {
         "submission": submission,
@@ -178,8 +206,29 @@ def step(request: HttpRequest, token: str, slug: str) -> HttpResponse:
         "returning_to_review": returning_to_review,
         **progress_context(questionnaire, submission, slug),
     }
-    status = 400 if form.errors else 200
-    return render(request, "assessments/step.html", context, status=status)
+    if not questionnaire.modules:
+        status = 400 if form.errors else 200
+        return render(request, "assessments/step.html", context, status=status)
+    context["rows"] = form.question_rows()
+    if last_core:
+        context["contact_form"] = contact_form
+        context["check_sections"] = answer_sections(
+            questionnaire, submission.answers, steps=questionnaire.core_steps[:-1]
+        )
+    status = 400 if form.errors or (contact_form is not None and contact_form.errors) else 200
+    return render(request, "assessments/step_v2.html", context, status=status)
+
+
+def submit_with_contact(submission: Submission, contact_form) -> HttpResponse | None:
+    """Version 2's last core page: send the answers with the optional contact details (they
+    pre-fill the booking). ``None`` when the details need a fix (the answers are saved)."""
+    if not contact_form.is_valid():
+        return None
+    try:
+        submission_submit(submission=submission, contact=Contact(**contact_form.cleaned_data))
+    except NotComplete:
+        return redirect("assessments:resume", submission.token)
+    return redirect("assessments:result", submission.token)
 
 
 @private_page
@@ -189,7 +238,10 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
     if submission.is_submitted:
         return redirect("assessments:result", token)
     questionnaire = questionnaire_of(submission)
-    if not flow.can_open(questionnaire, submission.answers, submission.progress, flow.REVIEW):
+    if questionnaire.modules or not flow.can_open(
+        questionnaire, submission.answers, submission.progress, flow.REVIEW
+    ):
+        # Version 2 has no review wall: "check your answers" sits on its last core page.
         return redirect("assessments:resume", token)
     initial = {"email": submission.email}
     form = ContactForm(posted(request), initial=initial)
@@ -253,15 +305,23 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     email_form = EmailLinkForm(initial={"email": submission.email})
     if submission.has_red_flag:
         return safety_page(request, submission, email_form)
+    return render_result(request, submission, email_form)
+
+
+def render_result(request: HttpRequest, submission: Submission, email_form, status=200):
     context = {
         "submission": submission,
         "email_form": email_form,
         **result_context(submission),
     }
     book_url = f"{reverse('booking:start')}?{urlencode({'intake': submission.token})}"
+    if context.get("version2"):
+        context["book_url"] = book_url
+        context["module_base"] = reverse("assessments:module", args=[submission.token, "x"])[:-2]
+        return render(request, "assessments/result_v2.html", context, status=status)
     profile = {**context, "book_url": book_url}
     context["profile_html"] = render_fragment("assessments/result_profile.jinja", profile)
-    return render(request, "assessments/result.html", context)
+    return render(request, "assessments/result.html", context, status=status)
 
 
 @private_page
@@ -282,9 +342,45 @@ def email_result(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("assessments:result", token)
     if submission.has_red_flag:
         return safety_page(request, submission, form, status=400)
-    context = {"submission": submission, "email_form": form, **result_context(submission)}
-    book_url = f"{reverse('booking:start')}?{urlencode({'intake': submission.token})}"
-    context["profile_html"] = render_fragment(
-        "assessments/result_profile.jinja", {**context, "book_url": book_url}
+    return render_result(request, submission, form, status=400)
+
+
+@private_page
+@require_http_methods(["GET", "POST"])
+def module(request: HttpRequest, token: str, key: str) -> HttpResponse:
+    """One optional home-test module of a submitted version 2 intake ("sharpen your
+    profile"): any order, before or after booking, through the same private link. Saving it
+    rescores the result, which the runner and the clinician then see."""
+    submission = get_submission(token)
+    if not submission.is_submitted:
+        return redirect("assessments:resume", token)
+    if submission.has_red_flag:
+        return redirect("assessments:result", token)
+    questionnaire = questionnaire_of(submission)
+    try:
+        chosen = questionnaire.module(key)
+    except KeyError:
+        raise Http404("no such module") from None
+    step_def = questionnaire.step(chosen.steps[0])
+    form = StepForm(
+        posted(request), questionnaire=questionnaire, step=step_def, stored=submission.answers
     )
-    return render(request, "assessments/result.html", context, status=400)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission_save_module(
+                submission=submission, module_key=key, module_answers=form.step_answers()
+            )
+        except ModuleNotOpen as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"{chosen.title}: saved. Your profile is updated.")
+        return redirect(reverse("assessments:result", args=[token]) + "#profile")
+    context = {
+        "submission": submission,
+        "module": chosen,
+        "step": step_def,
+        "form": form,
+        "rows": form.question_rows(),
+    }
+    status = 400 if form.errors else 200
+    return render(request, "assessments/module.html", context, status=status)

@@ -1,6 +1,14 @@
-"""Answers a runner gives, per step, and a helper that walks the questionnaire through URLs."""
+"""Answers a runner gives, per step, and a helper that walks the questionnaire through URLs.
+
+``WEAK_GLUTES`` and the helpers' defaults are version 1's: the tests written for version 1 pin
+it explicitly (``version="1"``), since new runners get version 2. Version 2's answers and
+helpers are further down (``V2_CORE``, ``complete_v2``).
+"""
 
 from assessments.models import Submission
+
+V1 = "1"
+V2 = "2"
 
 # A runner with a textbook ITB picture driven by weak glutes (strength balance).
 WEAK_GLUTES = {
@@ -72,10 +80,17 @@ def with_changes(base: dict, **steps: dict) -> dict:
     return answers
 
 
-def start(client, email: str = "") -> Submission:
+def start(client, email: str = "", version: str = V1) -> Submission:
+    """Consent through the start page, then pin the fresh draft to ``version`` (the start page
+    always starts the current version; an empty draft can be moved to another)."""
     response = client.post("/assessment/", {"consent": "on", "email": email})
     assert response.status_code == 302, response.content.decode()[:2000]
-    return Submission.objects.latest("created_at")
+    submission = Submission.objects.latest("created_at")
+    if submission.questionnaire_version != version:
+        assert not submission.answers
+        Submission.objects.filter(pk=submission.pk).update(questionnaire_version=version)
+        submission.questionnaire_version = version
+    return submission
 
 
 def answer_all(client, submission: Submission, answers: dict) -> None:
@@ -94,12 +109,12 @@ def complete(client, answers: dict = WEAK_GLUTES, **contact) -> Submission:
     return submission
 
 
-def make_submission(answers: dict = WEAK_GLUTES, **contact) -> Submission:
+def make_submission(answers: dict = WEAK_GLUTES, *, version: str = V1, **contact) -> Submission:
     """A submitted intake built with the product's own services (no HTTP). An emergency or
     urgent answer ends it at its step, as in the product: then only the email is kept (given
     on the consent page)."""
     from assessments.forms import StepForm
-    from assessments.questionnaire import CURRENT
+    from assessments.questionnaire import get_version
     from assessments.services import (
         Contact,
         submission_save_step,
@@ -107,12 +122,13 @@ def make_submission(answers: dict = WEAK_GLUTES, **contact) -> Submission:
         submission_submit,
     )
 
-    submission = submission_start(email=contact.get("email", ""))
+    questionnaire = get_version(version)
+    submission = submission_start(email=contact.get("email", ""), version=version)
     for slug, values in answers.items():
-        step = CURRENT.step(slug)
+        step = questionnaire.step(slug)
         form = StepForm(
             dict(values),
-            questionnaire=CURRENT,
+            questionnaire=questionnaire,
             step=step,
             stored=submission.answers,
         )
@@ -126,3 +142,91 @@ def make_submission(answers: dict = WEAK_GLUTES, **contact) -> Submission:
 
 
 SOFT_FLAG_ANSWERS = with_changes(WEAK_GLUTES, safety_check={"safety_soft": ["giving_way"]})
+
+
+# -- version 2 ------------------------------------------------------------------------------------
+
+# The core of a runner whose pain fits the IT band pattern after a mileage jump, who sits a lot
+# and rarely does strength work (so two drivers have something "to look at").
+V2_CORE = {
+    "your-running": {
+        "age_band": "35_to_54",
+        "distance_change": "up_over_30",
+        "terrain": ["more_downhill"],
+        "shoes_mileage": "under_300_mi",
+        "strength_training": "never",
+        "sitting_hours": "6_or_more",
+    },
+    "your-pain": {
+        "pain_location": ["outside_knee"],
+        "pain_side": "right",
+        "pain_onset": "into_run",
+        "pain_downhill": "yes",
+        "pain_duration": "2_to_6_weeks",
+        "pain_worst": "6",
+        "tried": ["foam_rolling_little"],
+    },
+    "safety-check": {"safety_emergency": ["none"], "safety_soft": ["none"]},
+}
+
+# Each module answered as the weak-glutes runner would.
+V2_MODULES = {
+    "hip-mobility": {
+        "thomas_test": ["none"],
+        "hip_rotation": "about_same",
+        "deep_squat": "comfortable",
+    },
+    "strength-balance": {
+        "side_plank": "held",
+        "side_plank_left": "40",
+        "side_plank_right": "25",
+        "single_leg_stance": "opposite_hip_drops",
+        "side_lying_leg_raise": "tfl_takes_over",
+        "single_leg_bridge": "hips_drop_or_twist",
+    },
+    "pelvic-position": {
+        "standing_posture": "neutral",
+        "wall_test": "flat_hand_or_less",
+        "rib_flare": "no",
+        "low_back_after_runs": "no",
+    },
+    "movement-technique": {
+        "single_leg_squat": ["none"],
+        "cadence_known": "yes",
+        "cadence": "172",
+        "crossover": "no",
+        "overstriding": "no",
+    },
+}
+
+
+def contact_fields(**contact) -> dict:
+    """The optional details on version 2's last core page (the form's "contact" prefix)."""
+    return {f"contact-{key}": value for key, value in contact.items()}
+
+
+def complete_v2(client, answers: dict = V2_CORE, **contact) -> Submission:
+    """Walk version 2's core through URLs; the last page sends it with the contact details."""
+    submission = start(client, version=V2)
+    slugs = list(answers)
+    for slug in slugs:
+        data = {**answers[slug], "action": "next"}
+        if slug == slugs[-1]:
+            data.update(contact_fields(**contact))
+        response = client.post(f"/assessment/{submission.token}/step/{slug}/", data)
+        assert response.status_code == 302, (slug, response.content.decode()[:3000])
+    submission.refresh_from_db()
+    return submission
+
+
+def do_module(client, submission: Submission, key: str, answers: dict | None = None):
+    answers = V2_MODULES[key] if answers is None else answers
+    response = client.post(f"/assessment/{submission.token}/module/{key}/", answers)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    submission.refresh_from_db()
+    return submission
+
+
+def make_submission_v2(answers: dict = V2_CORE, **contact) -> Submission:
+    """A submitted version 2 intake (core only) built with the product's services."""
+    return make_submission(answers, version=V2, **contact)

@@ -4,9 +4,9 @@
 version a stored submission was answered on, so old results are always re-read with their own
 definition.
 
-Version 2 (the short core and the optional modules) is signed off and registered, so its
-definition and scoring (``assessments.scoring_v2``) can be used and tested; ``CURRENT`` moves to
-it when its pages ship (issue 15's UI), not before: today's runner pages render version 1 only.
+Version 2 (the short core and the optional modules) is current: new assessments are answered on
+it. Version 1 drafts and submissions keep rendering and scoring with version 1's definition and
+rubric (``assessments.scoring_v2.score_for`` picks the rubric by version).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ VERSIONS: dict[str, Questionnaire] = {
     QUESTIONNAIRE_V1.version: QUESTIONNAIRE_V1,
     QUESTIONNAIRE_V2.version: QUESTIONNAIRE_V2,
 }
-CURRENT: Questionnaire = QUESTIONNAIRE_V1
+CURRENT: Questionnaire = QUESTIONNAIRE_V2
 
 
 def get_version(version: str) -> Questionnaire:

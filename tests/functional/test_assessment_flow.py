@@ -1,4 +1,8 @@
-"""The runner's self-assessment through its URLs, as a browser without JavaScript uses it."""
+"""The runner's self-assessment through its URLs, as a browser without JavaScript uses it.
+
+New runners start version 2 (tests/functional/test_assessment_v2.py); the tests here walk
+version 1, pinned explicitly (``start`` and ``complete`` pin it), so its drafts and results
+keep working as they did."""
 
 from datetime import timedelta
 
@@ -21,7 +25,8 @@ def step_url(submission, slug):
 
 def test_start_explains_and_requires_consent(client):
     page = client.get("/assessment/").content.decode()
-    assert "5–10 minute" in page and "not a diagnosis" in page
+    assert "About 4 minutes; 10 more if you want to do the home tests" in page
+    assert "5–10 minute" not in page and "not a diagnosis" in page
     response = client.post("/assessment/", {"email": "runner@example.com"})
     assert response.status_code == 200
     html = response.content.decode()
@@ -34,7 +39,8 @@ def test_consent_starts_a_draft_behind_an_unguessable_token(client):
     response = client.post("/assessment/", {"consent": "on"})
     submission = Submission.objects.get()
     assert len(submission.token) >= 43
-    assert response["Location"] == step_url(submission, "about-you")
+    assert response["Location"] == step_url(submission, "your-running")
+    assert submission.questionnaire_version == "2"
     assert submission.status == Submission.Status.DRAFT
 
 

@@ -12,9 +12,9 @@ from django.test import Client
 from django.utils import timezone
 
 from assessments.forms import StepForm
-from assessments.questionnaire import CURRENT
+from assessments.questionnaire import get_version
 from assessments.services import submission_save_step, submission_start
-from tests.assessment_data import WEAK_GLUTES
+from tests.assessment_data import V2_CORE, WEAK_GLUTES
 from tests.factories import RUNNER_DETAILS, booking_clinic, local_time
 
 
@@ -135,16 +135,18 @@ def assert_safe_html(html: str, where: str = "") -> Page:
     return page
 
 
-def answered_draft(steps: int | None = None, answers: dict | None = None):
+def answered_draft(steps: int | None = None, answers: dict | None = None, version: str = "1"):
     """A draft with its first ``steps`` steps answered (all of them by default), through the
-    product's own form and service, as the step view saves them."""
-    answers = answers or WEAK_GLUTES
-    draft = submission_start()
+    product's own form and service, as the step view saves them. Version 1 unless asked
+    (``WEAK_GLUTES`` is version 1's; ``V2_CORE`` version 2's)."""
+    answers = answers or (WEAK_GLUTES if version == "1" else V2_CORE)
+    questionnaire = get_version(version)
+    draft = submission_start(version=version)
     for slug in list(answers)[:steps]:
         form = StepForm(
             dict(answers[slug]),
-            questionnaire=CURRENT,
-            step=CURRENT.step(slug),
+            questionnaire=questionnaire,
+            step=questionnaire.step(slug),
             stored=draft.answers,
         )
         assert form.is_valid(), (slug, form.errors)

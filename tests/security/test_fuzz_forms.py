@@ -12,7 +12,13 @@ from django.test import Client
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from assessments.questionnaire import CURRENT, KIND_INTEGER, KIND_MULTIPLE, KIND_SINGLE
+from assessments.questionnaire import (
+    KIND_INTEGER,
+    KIND_MULTIPLE,
+    KIND_SCALE,
+    KIND_SINGLE,
+    get_version,
+)
 from tests.assessment_data import WEAK_GLUTES, make_submission
 from tests.factories import AppointmentFactory
 
@@ -102,7 +108,7 @@ def test_consent(no_rate_limits, consent, email, extra):
         data = {k: v for k, v in data.items() if v is not None}
         response = post(Client(), "/assessment/", data)
         if response.status_code == 302:
-            assert "/step/about-you/" in response["Location"]
+            assert "/step/your-running/" in response["Location"]
         else:
             form = response.context["form"]
             valid = {"email": email} if email is not None and "email" not in form.errors else {}
@@ -116,18 +122,30 @@ def valid_answer(question) -> st.SearchStrategy:
         return st.sampled_from(values)
     if question.kind == KIND_MULTIPLE:
         return st.lists(st.sampled_from(values), min_size=1, max_size=2, unique=True)
-    if question.kind == KIND_INTEGER:
+    if question.kind in (KIND_INTEGER, KIND_SCALE):
         return st.integers(question.min_value, question.max_value)
     return plain_text.filter(lambda s: len(s) <= question.max_length)
 
 
-@pytest.mark.parametrize("index", range(len(CURRENT.steps)), ids=[s.slug for s in CURRENT.steps])
+# Version 1's steps (drafts on it still open) and version 2's core pages.
+STEPS = [
+    (version, index)
+    for version in ("1", "2")
+    for index in range(len(get_version(version).core_steps))
+]
+
+
+@pytest.mark.parametrize(
+    ("version", "index"),
+    STEPS,
+    ids=[f"v{v}-{get_version(v).core_steps[i].slug}" for v, i in STEPS],
+)
 @FUZZ
 @given(data=st.data())
-def test_questionnaire_step(no_rate_limits, reference_data, index, data):
-    step = CURRENT.steps[index]
+def test_questionnaire_step(no_rate_limits, reference_data, version, index, data):
+    step = get_version(version).core_steps[index]
     with rolled_back():
-        draft = answered_draft(steps=index)
+        draft = answered_draft(steps=index, version=version)
         sent, valid = {}, {}
         for question in step.questions:
             choice = data.draw(st.sampled_from(["valid", "hostile", "missing"]))

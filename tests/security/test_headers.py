@@ -17,7 +17,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.test import Client
 
 from assessments.services import submission_start
-from tests.assessment_data import WEAK_GLUTES, make_submission
+from tests.assessment_data import WEAK_GLUTES, make_submission, make_submission_v2
 from tests.conftest import free_port
 from tests.factories import AppointmentFactory, PatientFactory
 from tests.integration.test_settings_and_probes import PRODUCTION_ENV, run_python
@@ -65,7 +65,9 @@ def assert_clean_page(response, url: str, **kwargs) -> None:
 @pytest.fixture
 def world(clinic, front_desk_user, clinician_user):
     intake = make_submission(WEAK_GLUTES, first_name="Casey", email="casey@example.com")
-    draft = submission_start()
+    draft = submission_start(version="1")
+    intake_v2 = make_submission_v2(first_name="Casey", email="casey@example.com")
+    draft_v2 = submission_start()
     patient = PatientFactory()
     appointment = AppointmentFactory(
         patient=patient,
@@ -79,6 +81,8 @@ def world(clinic, front_desk_user, clinician_user):
     return {
         "intake": intake,
         "draft": draft,
+        "intake_v2": intake_v2,
+        "draft_v2": draft_v2,
         "patient": patient,
         "appointment": appointment,
         "clinic": clinic,
@@ -107,6 +111,9 @@ def test_token_pages(client, world):
         f"/book/manage/{appointment.manage_token}/",
         f"/book/manage/{appointment.manage_token}/reschedule/",
         f"/book/manage/{appointment.manage_token}/calendar.ics",
+        f"/assessment/{world['draft_v2'].token}/step/your-running/",
+        f"/assessment/{world['intake_v2'].token}/result/",
+        f"/assessment/{world['intake_v2'].token}/module/strength-balance/",
     ]
     for url in urls:
         response = client.get(url)

@@ -15,7 +15,7 @@ from assessments.models import Submission
 from booking.models import Appointment, Patient
 from booking.services import reminders_send_due
 from itband.outbox import outbox_relay
-from tests.assessment_data import WEAK_GLUTES, with_changes
+from tests.assessment_data import V2_CORE, WEAK_GLUTES, contact_fields, with_changes
 
 from .conftest import DETAILS, assert_safe_html, selection, slot_start
 
@@ -67,6 +67,8 @@ def story(clinic, no_rate_limits, front_desk_user, clinician_user):
     runner = Client()
     response = runner.post("/assessment/", {"consent": "on", "email": "runner@example.com"})
     intake = Submission.objects.latest("created_at")
+    # Version 1 (pinned): its free-text answers carry payloads; version 2 has none.
+    Submission.objects.filter(pk=intake.pk).update(questionnaire_version="1")
     for slug, values in ANSWERS.items():
         response = runner.post(
             f"/assessment/{intake.token}/step/{slug}/", {**values, "action": "next"}
@@ -110,11 +112,27 @@ def test_runner_pages(story):
     response = runner.post("/book/details/", {**bad, "email": "not-an-email"})
     assert response.status_code in (200, 400)
     assert_escaped(response.content.decode(), "BFIRST", "GUARD", where="details with errors")
-    draft = runner.post("/assessment/", {"consent": "on"})
-    step = draft["Location"]
+    runner.post("/assessment/", {"consent": "on"})
+    draft = Submission.objects.latest("created_at")
+    Submission.objects.filter(pk=draft.pk).update(questionnaire_version="1")
+    step = f"/assessment/{draft.token}/step/about-you/"
     response = runner.post(step, {"next_race": "within_4_weeks", "next_race_name": payload("RACE")})
     assert response.status_code == 400
     assert_escaped(response.content.decode(), "RACE", where="step with errors")
+    # Version 2: the details on its last core page, sent back with an error, then its result.
+    runner.post("/assessment/", {"consent": "on"})
+    v2 = Submission.objects.latest("created_at")
+    for slug in ("your-running", "your-pain"):
+        runner.post(f"/assessment/{v2.token}/step/{slug}/", {**V2_CORE[slug], "action": "next"})
+    last = f"/assessment/{v2.token}/step/safety-check/"
+    details = contact_fields(**RUNNER, phone="12")
+    response = runner.post(last, {**V2_CORE["safety-check"], **details, "action": "next"})
+    assert response.status_code == 400
+    assert_escaped(response.content.decode(), "FIRST", "LAST", where="v2 last page with errors")
+    details = contact_fields(**RUNNER)
+    response = runner.post(last, {**V2_CORE["safety-check"], **details, "action": "next"})
+    assert response.status_code == 302
+    page(runner, f"/assessment/{v2.token}/result/", "FIRST")
 
 
 def test_emails(story):

@@ -105,10 +105,10 @@ def _choice_questions():
 # -- registry and sign-off ----------------------------------------------------------------------
 
 
-def test_runners_answer_v1_until_the_v2_pages_ship():
-    # Version 2 is registered (its definition and scoring are tested), but today's runner pages
-    # render version 1 only; CURRENT moves with issue 15's UI.
-    assert CURRENT is V1
+def test_new_runners_answer_v2_and_v1_stays_registered():
+    # Version 2's pages shipped (issue 15): new drafts start on it; version 1's drafts and
+    # results keep their own definition.
+    assert CURRENT is VERSIONS["2"]
     assert list(VERSIONS) == ["1", "2"] and VERSIONS["1"] is V1
 
 

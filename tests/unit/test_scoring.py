@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assessments import flow
-from assessments.questionnaire import CURRENT, Question, get_version
+from assessments.questionnaire import Question, get_version
 from assessments.scoring import (
     APPOINTMENT_GAIT,
     APPOINTMENT_STANDARD,
@@ -603,11 +603,11 @@ def _value_strategy(question: Question) -> st.SearchStrategy:
 
 
 VALID_ANSWERS = st.fixed_dictionaries(
-    {}, optional={q.link_id: _value_strategy(q) for q in CURRENT.questions()}
+    {}, optional={q.link_id: _value_strategy(q) for q in V1.questions()}
 )
 JUNK = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=10)
 ANY_ANSWERS = st.dictionaries(
-    st.sampled_from([q.link_id for q in CURRENT.questions()]) | st.text(max_size=10),
+    st.sampled_from([q.link_id for q in V1.questions()]) | st.text(max_size=10),
     JUNK | st.lists(JUNK, max_size=4) | st.dictionaries(st.text(max_size=3), JUNK, max_size=2),
     max_size=60,
 )
@@ -745,19 +745,19 @@ def test_flag_rules_have_known_levels():
 @PROPERTY_SETTINGS
 @given(
     VALID_ANSWERS | ANY_ANSWERS,
-    st.lists(st.sampled_from([s.slug for s in CURRENT.steps]), unique=True),
+    st.lists(st.sampled_from([s.slug for s in V1.steps]), unique=True),
 )
 def test_one_pass_over_the_answers_decides_every_step_as_step_by_step_does(answers, completed):
     """flow.complete_steps and missing_required_by_step (one evaluation for all steps) agree
     with the definition: visible, required, without a valid answer."""
-    cleaned = CURRENT.clean_answers(answers)
-    by_step = CURRENT.missing_required_by_step(answers)
-    for step in CURRENT.steps:
+    cleaned = V1.clean_answers(answers)
+    by_step = V1.missing_required_by_step(answers)
+    for step in V1.steps:
         expected = tuple(
             q.link_id
-            for q in CURRENT.visible_questions(step, answers)
+            for q in V1.visible_questions(step, answers)
             if q.required and q.link_id not in cleaned
         )
         assert by_step[step.slug] == expected
-    complete = flow.complete_steps(CURRENT, answers, completed)
+    complete = flow.complete_steps(V1, answers, completed)
     assert complete == {slug for slug in completed if not by_step[slug]}

@@ -25,7 +25,7 @@ from django.utils import timezone
 from assessments import scoring
 from assessments.demo import BASE, PERSONAS
 from assessments.models import Submission
-from assessments.questionnaire import CURRENT
+from assessments.questionnaire import get_version
 from booking.demo import APPOINTMENT_TYPES
 from booking.models import (
     Appointment,
@@ -170,21 +170,23 @@ class Command(BaseCommand):
             clinicians.append(clinician)
         return clinicians
 
+    # The persona answers are version 1's (assessments.demo).
     def seed_intakes(self, rng: random.Random, now: datetime) -> list[Submission]:
         """Each persona's answers cleaned and scored once; 5,000 rows share those results."""
+        v1 = get_version("1")  # the version the personas answered
         scored = []
         for first, _last, _handle, changes in PERSONAS:
-            answers = CURRENT.clean_answers({**BASE, **changes})
-            result = scoring.score(CURRENT, answers)
+            answers = v1.clean_answers({**BASE, **changes})
+            result = scoring.score(v1, answers)
             scored.append((first, answers, result))
-        progress = [step.slug for step in CURRENT.steps]
+        progress = [step.slug for step in v1.steps]
         rows = []
         for n in range(INTAKES):
             _first, answers, result = scored[n % len(scored)]
             submitted_at = now - timedelta(minutes=rng.randrange(1, 90 * 24 * 60))
             rows.append(
                 Submission(
-                    questionnaire_version=CURRENT.version,
+                    questionnaire_version=v1.version,
                     status=Submission.Status.SUBMITTED,
                     answers=answers,
                     progress=progress,
