@@ -1,4 +1,4 @@
-"""A runner completes the self-assessment in real Chromium, as they would on a phone."""
+"""A runner completes the self-assessment (version 2's core) in real Chromium, as on a phone."""
 
 import re
 
@@ -6,20 +6,23 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from assessments.models import Submission
-from tests.assessment_data import WEAK_GLUTES
+from tests.assessment_data import V2_CORE
 from tests.e2e.conftest import assert_accessible
+from tests.factories import booking_clinic
 
 pytestmark = pytest.mark.e2e
 
 
 def fill_step(page: Page, answers: dict) -> None:
-    """Answer a step with the mouse-free Playwright helpers (label-driven where possible)."""
+    """Answer a page as a thumb does: tap the option's row (its label), type numbers."""
     for name, value in answers.items():
-        if isinstance(value, list):
-            for item in value:
-                page.locator(f"input[name='{name}'][value='{item}']").check()
-        elif page.locator(f"input[type=radio][name='{name}']").count():
-            page.locator(f"input[name='{name}'][value='{value}']").check()
+        values = value if isinstance(value, list) else [value]
+        inputs = page.locator(f"input[name='{name}']")
+        if inputs.first.get_attribute("type") in ("radio", "checkbox"):
+            for item in values:
+                option = page.locator(f"input[name='{name}'][value='{item}']")
+                page.locator(f"label[for='{option.get_attribute('id')}']").click()
+                expect(option).to_be_checked()
         else:
             page.locator(f"[name='{name}']").fill(value)
 
@@ -29,7 +32,9 @@ def continue_(page: Page) -> None:
 
 
 def test_runner_completes_the_assessment_and_sees_the_result(live_server, page: Page, browser):
+    booking_clinic()
     page.goto(live_server.url + "/assessment/")
+    expect(page.locator("main")).to_contain_text("About 4 minutes; 10 more if you want")
     assert_accessible(page)
     page.get_by_role("button", name="Start the self-assessment").click()
     # Forgot to consent: the message is next to the box and the error summary gets focus.
@@ -39,56 +44,56 @@ def test_runner_completes_the_assessment_and_sees_the_result(live_server, page: 
     page.get_by_label(re.compile("I understand this is a self-check")).check()
     page.get_by_role("button", name="Start the self-assessment").click()
 
-    steps = list(WEAK_GLUTES.items())
-    # Step 1, with a mistake: a required answer left out, then corrected.
-    slug, answers = steps[0]
-    fill_step(page, {k: v for k, v in answers.items() if k != "weekly_distance"})
+    # Page 1, with a mistake: a required answer left out, then corrected.
+    answers = V2_CORE["your-running"]
+    expect(page.locator(".progress-named")).to_contain_text("Your running")
+    expect(page.locator(".progress-named")).to_be_visible()  # the step names, on a phone
+    fill_step(page, {k: v for k, v in answers.items() if k != "sitting_hours"})
     continue_(page)
-    expect(page.locator("#error-weekly_distance")).to_be_visible()
+    expect(page.locator("#error-sitting_hours")).to_be_visible()
     expect(page.locator("input[name='age_band'][value='35_to_54']")).to_be_checked()
     assert_accessible(page)
-    fill_step(page, {"weekly_distance": answers["weekly_distance"]})
+    fill_step(page, {"sitting_hours": answers["sitting_hours"]})
     continue_(page)
 
-    # Step 2, then the browser's back button: step 1's answers are still there.
-    slug, answers = steps[1]
+    # Page 2, with the tap scale, then the browser's back button: the answers are there.
     expect(page.get_by_role("heading", level=1)).to_have_text("Your pain")
     assert_accessible(page)
-    fill_step(page, answers)
+    fill_step(page, V2_CORE["your-pain"])
+    for label in page.locator(".tap-scale-point").all():
+        assert label.bounding_box()["height"] >= 44
+    for row in page.locator(".option-row").all():
+        assert row.bounding_box()["height"] >= 44
     continue_(page)
     page.go_back()
-    expect(page.locator("input[name='pain_side'][value='right']")).to_be_checked()
+    expect(page.locator("input[name='pain_worst'][value='6']")).to_be_checked()
     continue_(page)
 
-    # The branching question shows only once the plank was held (JavaScript on).
-    for slug, answers in steps[2:]:
-        expect(page).to_have_url(re.compile(f"/step/{slug}/$"))
-        if slug == "strength-balance":
-            expect(page.locator("#q-side_plank_left")).to_be_hidden()
-        fill_step(page, answers)
-        if slug == "strength-balance":
-            expect(page.locator("#q-side_plank_left")).to_be_visible()
-        assert_accessible(page)
-        continue_(page)
-
-    expect(page.get_by_role("heading", level=1)).to_have_text("Review your answers")
+    # Page 3: the safety lists, "check your answers" collapsed, the optional details.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Safety check")
+    fill_step(page, V2_CORE["safety-check"])
+    expect(page.locator(".check-answers dl").first).to_be_hidden()
+    page.get_by_text("Check your answers").click()
+    expect(page.locator(".check-answers")).to_contain_text("Outside of the knee")
     assert_accessible(page)
     page.get_by_label("First name").fill("Riley")
-    page.get_by_label("Date of birth").fill("1988-05-04")
     page.get_by_label("Phone").fill("12")
     page.get_by_role("button", name="See my result").click()
-    expect(page.locator("#id_phone-error")).to_contain_text("7 to 15 digits")
+    expect(page.locator("#error-id_contact-phone")).to_contain_text("7 to 15 digits")
     expect(page.get_by_label("First name")).to_have_value("Riley")
+    assert_accessible(page)
     page.get_by_label("Phone").fill("(301) 555-0100")
     page.get_by_role("button", name="See my result").click()
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your result, Riley")
-    expect(
-        page.get_by_role("heading", level=2, name=re.compile("Strength balance"))
-    ).to_be_visible()
-    book = page.get_by_role("link", name="Book a 1-on-1 evaluation in Bethesda or McLean")
+    expect(page.locator(".result-headline")).to_contain_text("Your result, Riley")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Your pain fits the usual IT band pattern."
+    )
+    expect(page.locator(".opening-time")).to_have_count(3)
     token = Submission.objects.get().token
-    expect(book).to_have_attribute("href", f"/book/?intake={token}")
+    expect(page.locator(".opening-time").first).to_have_attribute(
+        "href", re.compile(f"intake={token}")
+    )
     assert_accessible(page)
 
 
@@ -96,7 +101,7 @@ def test_resume_link_works_in_a_fresh_browser(live_server, page: Page, browser):
     page.goto(live_server.url + "/assessment/")
     page.get_by_label(re.compile("I understand this is a self-check")).check()
     page.get_by_role("button", name="Start the self-assessment").click()
-    fill_step(page, WEAK_GLUTES["about-you"])
+    fill_step(page, V2_CORE["your-running"])
     continue_(page)
     fill_step(page, {"pain_side": "left"})
     page.get_by_role("button", name="Save and finish later").click()
@@ -159,13 +164,8 @@ def test_the_whole_questionnaire_works_with_the_keyboard_alone(live_server, page
         if page.evaluate("() => document.activeElement.tagName") == "BUTTON":
             break
     page.keyboard.press("Enter")
-    for slug, answers in WEAK_GLUTES.items():
+    for slug, answers in V2_CORE.items():
         expect(page).to_have_url(re.compile(f"/step/{slug}/$"))
         keyboard_answer_step(page, answers)
-    expect(page.get_by_role("heading", level=1)).to_have_text("Review your answers")
-    for _ in range(200):
-        page.keyboard.press("Tab")
-        if page.evaluate("() => document.activeElement.textContent.trim()") == "See my result":
-            break
-    page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your result")
+    expect(page.locator(".result-headline")).to_contain_text("Your result")
+    expect(page.get_by_role("heading", level=2, name="Book your evaluation")).to_be_visible()
