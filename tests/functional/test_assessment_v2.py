@@ -4,6 +4,7 @@ times at each clinic, and optional home-test modules that rescore the profile.""
 
 import re
 from html import unescape
+from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -11,6 +12,7 @@ from django.core import mail
 
 from assessments.models import Submission
 from assessments.questionnaire import CURRENT
+from assessments.questionnaire.model import word_count
 from itband.outbox import outbox_relay
 from tests.assessment_data import (
     V2_CORE,
@@ -48,6 +50,49 @@ def test_new_runners_get_version_2_on_three_named_pages(client):
     assert "d-none" not in names
     for title in ("Your running", "Your pain", "Safety check"):
         assert title in html
+
+
+class MainText(HTMLParser):
+    """The text a runner reads in <main>, without scripts and without the collapsed "check
+    your answers" (it repeats the runner's own answers)."""
+
+    SKIPPED = ("script", "style", "details")
+
+    def __init__(self):
+        super().__init__()
+        self.in_main = False
+        self.skipping: list[str] = []
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "main":
+            self.in_main = True
+        elif self.in_main and tag in self.SKIPPED:
+            self.skipping.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag == "main":
+            self.in_main = False
+        elif self.skipping and tag == self.skipping[-1]:
+            self.skipping.pop()
+
+    def handle_data(self, data):
+        if self.in_main and not self.skipping:
+            self.parts.append(data)
+
+
+def test_the_core_pages_as_rendered_hold_at_most_700_words(client):
+    """The definition's count (tests/unit/test_questionnaire_v2.py) plus everything the pages
+    add: titles, buttons, step names, the stop note, the optional details' labels."""
+    submission = start(client, version="2")
+    words = 0
+    for slug, answers in V2_CORE.items():
+        parser = MainText()
+        parser.feed(client.get(step_url(submission, slug)).content.decode())
+        words += word_count(" ".join(parser.parts))
+        if slug != "safety-check":
+            client.post(step_url(submission, slug), {**answers, "action": "next"})
+    assert 500 < words <= 700, words
 
 
 def test_worst_pain_is_a_row_of_radios_not_a_typed_number(client):
