@@ -116,7 +116,7 @@ def test_core_to_booked_then_a_module_updates_the_clinicians_view(live_server, p
     thumb.tap(page.get_by_role("button", name="Confirm booking"))
     expect(page.get_by_role("heading", level=1)).to_have_text("You're booked")
     assert_accessible(page)
-    booked_seconds = time.monotonic() - started
+    booked_seconds, booked_taps = time.monotonic() - started, thumb.taps
     intake = Submission.objects.get()
     appointment = Appointment.objects.get()
     assert appointment.submission == intake and appointment.location == bethesda.location
@@ -173,7 +173,7 @@ def test_core_to_booked_then_a_module_updates_the_clinicians_view(live_server, p
             line = {
                 "core_taps": core_taps,
                 "core_seconds_machine": round(core_seconds, 1),
-                "booked_taps": core_taps + 2 + 1,
+                "booked_taps": booked_taps,
                 "booked_seconds_machine": round(booked_seconds, 1),
                 "module_taps": thumb.taps - module_taps,
                 "module_seconds_machine": round(module_seconds, 1),

@@ -15,7 +15,13 @@ from django.test import Client
 from django.utils import timezone
 
 from booking.models import Appointment, Closure, WeeklyAvailability
-from tests.assessment_data import WEAK_GLUTES, make_submission
+from tests.assessment_data import (
+    V2_CORE,
+    V2_MODULES,
+    WEAK_GLUTES,
+    make_submission,
+    make_submission_v2,
+)
 from tests.factories import TEST_PASSWORD, AppointmentFactory, PatientFactory
 
 from .conftest import DETAILS, answered_draft, selection, slot_start
@@ -42,6 +48,8 @@ def world(no_rate_limits, clinic, front_desk_user, clinician_user):
     intake = make_submission(WEAK_GLUTES, first_name="Casey", email="casey@example.com")
     draft = answered_draft(steps=0)
     complete_draft = answered_draft()
+    intake_v2 = make_submission_v2(first_name="Casey", email="casey@example.com")
+    last_page_v2 = answered_draft(steps=2, version="2")
     patient = PatientFactory(first_name="Riley", last_name="Runner", email="riley@example.com")
     appointments = [
         AppointmentFactory(
@@ -63,6 +71,8 @@ def world(no_rate_limits, clinic, front_desk_user, clinician_user):
         "intake": intake,
         "draft": draft,
         "complete_draft": complete_draft,
+        "intake_v2": intake_v2,
+        "last_page_v2": last_page_v2,
         "patient": patient,
         "appointments": appointments,
         "block": block,
@@ -83,6 +93,8 @@ def public_cases(w) -> list[tuple[str, str, dict]]:
         ("review", f"/assessment/{done}/review/", {"first_name": "Casey", "email": "c@example.com"}),
         ("saved email", f"/assessment/{draft}/saved/", {"email": "b@example.com"}),
         ("result email", f"/assessment/{token}/result/email/", {"email": "d@example.com"}),
+        ("v2 last page", f"/assessment/{w['last_page_v2'].token}/step/safety-check/", {**V2_CORE["safety-check"], "contact-first_name": "Casey", "action": "next"}),
+        ("v2 module", f"/assessment/{w['intake_v2'].token}/module/pelvic-position/", V2_MODULES["pelvic-position"]),
         ("booking details", "/book/details/", {**selection(clinic, slot_start(clinic)), **DETAILS}),
         ("manage cancel", f"/book/manage/{first.manage_token}/cancel/", {"reason": "Sick"}),
         ("manage reschedule", f"/book/manage/{second.manage_token}/reschedule/", selection(clinic, new_start)),
