@@ -117,7 +117,7 @@ def progress_context(questionnaire, submission, current: str) -> dict:
         "progress_position": position,
         "progress_total": len(steps),
     }
-    if questionnaire.modules:  # version 2: a Django include (assessments/includes/progress.html)
+    if questionnaire.modules:  # version 2: assessments/includes/progress_named.html
         return progress
     return {"progress_html": render_fragment("assessments/progress.jinja", progress)}
 
@@ -317,7 +317,8 @@ def render_result(request: HttpRequest, submission: Submission, email_form, stat
     book_url = f"{reverse('booking:start')}?{urlencode({'intake': submission.token})}"
     if context.get("version2"):
         context["book_url"] = book_url
-        context["module_base"] = reverse("assessments:module", args=[submission.token, "x"])[:-2]
+        for item in context["modules"]:
+            item["url"] = reverse("assessments:module", args=[submission.token, item["key"]])
         return render(request, "assessments/result_v2.html", context, status=status)
     profile = {**context, "book_url": book_url}
     context["profile_html"] = render_fragment("assessments/result_profile.jinja", profile)
@@ -361,6 +362,7 @@ def module(request: HttpRequest, token: str, key: str) -> HttpResponse:
         chosen = questionnaire.module(key)
     except KeyError:
         raise Http404("no such module") from None
+    # Version 2's modules are one page each (its definition test pins that).
     step_def = questionnaire.step(chosen.steps[0])
     form = StepForm(
         posted(request), questionnaire=questionnaire, step=step_def, stored=submission.answers
