@@ -192,15 +192,36 @@ def test_no_public_page_scrolls_sideways_at_320_px(live_server, page: Page, path
     assert brand["x"] + brand["width"] <= 320
 
 
-def test_result_and_module_pages_fit_320_px_and_unticked_boxes_contrast(live_server, page: Page):
+def test_v2_pages_fit_320_px_rows_are_whole_targets_and_unticked_boxes_contrast(
+    live_server, page: Page
+):
+    from assessments.services import submission_save_step, submission_start
     from tests.assessment_data import make_submission_v2
 
     booking_clinic()
     intake = make_submission_v2(first_name="Riley")
+    draft = submission_start()
+    for slug in ("your-running", "your-pain"):
+        answers = {k: int(v) if k == "pain_worst" else v for k, v in V2_CORE[slug].items()}
+        draft = submission_save_step(
+            submission=draft, step_slug=slug, step_answers=answers, complete=True
+        )
     page.set_viewport_size({"width": 320, "height": 640})
-    for path in ("result/", "module/strength-balance/", "module/movement-technique/"):
-        page.goto(f"{live_server.url}/assessment/{intake.token}/{path}")
+    paths = [
+        *(f"{draft.token}/step/{slug}/" for slug in V2_CORE),
+        f"{intake.token}/result/",
+        *(f"{intake.token}/module/{key}/" for key in V2_MODULES),
+    ]
+    for path in paths:
+        page.goto(f"{live_server.url}/assessment/{path}")
         no_sideways_scroll(page)
+    # The whole row is the target: a tap at its far right edge ticks the box.
+    page.goto(f"{live_server.url}/assessment/{draft.token}/step/safety-check/")
+    row = page.locator(".option-row").filter(has_text="Chest pain or shortness of breath")
+    box = row.bounding_box()
+    assert box["height"] >= 44
+    row.click(position={"x": box["width"] - 4, "y": box["height"] / 2})
+    expect(page.get_by_label("Chest pain or shortness of breath")).to_be_checked()
     # The unticked radio's border against white: at least 3:1.
     colour = page.locator(".form-check-input").first.evaluate(
         "e => getComputedStyle(e).borderTopColor"
