@@ -1,7 +1,10 @@
 """The next free times at each clinic, for the runner's result page (assessments never
 imports booking: its template asks for them here)."""
 
+from urllib.parse import urlencode
+
 from django import template
+from django.urls import reverse
 
 from booking.selectors import openings_for_intake
 
@@ -13,4 +16,6 @@ def next_openings(intake_token: str, type_slug: str | None = None, count: int = 
     appointment_type, clinics = openings_for_intake(
         intake_token=intake_token, type_slug=type_slug, count=count
     )
-    return {"appointment_type": appointment_type, "clinics": clinics}
+    # Without a bookable type or a clinic, the picker still lets the runner book (or call).
+    picker_url = f"{reverse('booking:start')}?{urlencode({'intake': intake_token})}"
+    return {"appointment_type": appointment_type, "clinics": clinics, "picker_url": picker_url}

@@ -307,3 +307,23 @@ def test_version_1_results_keep_rendering_and_scoring_as_they_were(client):
     assert "Not measured yet" not in html
     outbox_relay()
     assert "Strength" not in mail.outbox[-1].body  # version 1's email: the link only
+
+
+def test_without_a_clinic_online_the_result_still_offers_the_picker(client):
+    submission = complete_v2(client)
+    html = result_html(client, submission)
+    assert "opening-time" not in html
+    assert f'href="/book/?intake={submission.token}">Choose a clinic and a time' in html
+
+
+def test_a_soft_flag_keeps_the_result_and_the_booking(client):
+    booking_clinic()
+    answers = {
+        **V2_CORE,
+        "safety-check": {"safety_emergency": ["none"], "safety_soft": ["giving_way"]},
+    }
+    submission = complete_v2(client, answers)
+    assert submission.highest_flag == "soft"
+    html = result_html(client, submission)
+    assert "Worth telling a doctor" in html and "You can still book" in html
+    assert html.count("opening-time") >= 3
