@@ -10,7 +10,13 @@ from datetime import date
 
 from assessments.models import Submission
 from assessments.questionnaire import get_version
-from assessments.services import Contact, submission_save_step, submission_start, submission_submit
+from assessments.services import (
+    Contact,
+    submission_save_module,
+    submission_save_step,
+    submission_start,
+    submission_submit,
+)
 
 BASE = {
     "age_band": "35_to_54",
@@ -124,7 +130,77 @@ def demo_birth_date(index: int, *, minor: bool) -> date:
     return date(2011 if minor else 1980 + 2 * index, 1 + index, 10 + index)
 
 
+# Version 2 runners (the current questionnaire): the core, and for one of them a home-test
+# module done after the result, so the clinician's view shows both states.
+V2_CORE = {
+    "age_band": "35_to_54",
+    "distance_change": "up_over_30",
+    "terrain": ["more_downhill"],
+    "shoes_mileage": "under_300_mi",
+    "strength_training": "never",
+    "sitting_hours": "6_or_more",
+    "pain_location": ["outside_knee"],
+    "pain_side": "left",
+    "pain_onset": "into_run",
+    "pain_downhill": "yes",
+    "pain_duration": "2_to_6_weeks",
+    "pain_worst": 5,
+    "tried": ["foam_rolling_little"],
+    "safety_emergency": ["none"],
+    "safety_soft": ["none"],
+}
+V2_STRENGTH_MODULE = {
+    "side_plank": "held",
+    "side_plank_left": 38,
+    "side_plank_right": 52,
+    "single_leg_stance": "opposite_hip_drops",
+    "side_lying_leg_raise": "tfl_takes_over",
+    "single_leg_bridge": "hips_drop_or_twist",
+}
+V2_PERSONAS = (
+    ("Zoe", "Martin", "zoe.martin", {}),
+    ("Omar", "Haddad", "omar.haddad", {"strength-balance": V2_STRENGTH_MODULE}),
+)
+
+
 def seed_assessment_demo() -> list[Submission]:
+    return [*_seed_v1_runners(), *_seed_v2_runners()]
+
+
+def _seed_v2_runners() -> list[Submission]:
+    current = get_version("2")
+    intakes = []
+    for index, (first, last, handle, modules) in enumerate(V2_PERSONAS, start=len(PERSONAS)):
+        email = f"{handle}@{DEMO_DOMAIN}"
+        existing = Submission.objects.submitted().filter(email=email).first()
+        if existing:
+            intakes.append(existing)
+            continue
+        submission = submission_start(email=email, version=current.version)
+        for step in current.core_steps:
+            own = {q.link_id: V2_CORE[q.link_id] for q in step.questions if q.link_id in V2_CORE}
+            submission = submission_save_step(
+                submission=submission, step_slug=step.slug, step_answers=own, complete=True
+            )
+        submission = submission_submit(
+            submission=submission,
+            contact=Contact(
+                first_name=first,
+                last_name=last,
+                email=email,
+                phone="(301) 555-0199",
+                date_of_birth=demo_birth_date(index, minor=False),
+            ),
+        )
+        for key, answers in modules.items():
+            submission = submission_save_module(
+                submission=submission, module_key=key, module_answers=answers
+            )
+        intakes.append(submission)
+    return intakes
+
+
+def _seed_v1_runners() -> list[Submission]:
     intakes = []
     for index, (first, last, handle, changes) in enumerate(PERSONAS):
         email = f"{handle}@{DEMO_DOMAIN}"
