@@ -4,7 +4,7 @@ from typing import Any
 
 from . import scoring
 from .models import Submission
-from .questionnaire import KIND_INTEGER, KIND_MULTIPLE, Questionnaire, get_version
+from .questionnaire import KIND_INTEGER, KIND_MULTIPLE, KIND_SCALE, Questionnaire, get_version
 from .questionnaire import education as edu
 from .questionnaire import education_v2 as edu_v2
 from .scoring import Result
@@ -28,6 +28,8 @@ def display_answer(question, value: Any) -> str:
         return ", ".join(option.label for option in picked) or NOT_ANSWERED
     if question.kind == KIND_INTEGER and question.unit:
         return f"{value} {question.unit}"
+    if question.kind == KIND_SCALE:
+        return f"{value} out of {question.max_value}"
     return str(value)
 
 

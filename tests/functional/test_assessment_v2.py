@@ -118,7 +118,7 @@ def test_the_last_core_page_checks_answers_collapsed_and_sends_them(client):
     # "Check your answers" is collapsed (a closed <details>), with a change link per page.
     assert '<details class="check-answers mb-4">' in html
     assert f"{step_url(submission, 'your-pain')}?return=review" in html
-    assert "Outside of the knee" in html
+    assert "Outside of the knee" in html and "6 out of 10" in html
     # There is no review wall: the review URL goes back to the last core page.
     review = client.get(f"/assessment/{submission.token}/review/")
     assert client.get(review["Location"])["Location"] == step_url(submission, "safety-check")
