@@ -327,3 +327,20 @@ def test_a_soft_flag_keeps_the_result_and_the_booking(client):
     html = result_html(client, submission)
     assert "Worth telling a doctor" in html and "You can still book" in html
     assert html.count("opening-time") >= 3
+
+
+def test_the_clinicians_view_says_which_modules_were_done(client, clinician_user):
+    from django.test import Client
+
+    submission = complete_v2(client)
+    staff = Client()
+    staff.force_login(clinician_user)
+    url = f"/clinician/intake/{submission.pk}/"
+    html = staff.get(url).content.decode()
+    assert "Home-test modules done: none yet (core only)." in html
+    assert html.count("not measured yet") == 4 and "0/100" not in html
+    do_module(client, submission, "strength-balance")
+    html = staff.get(url).content.decode()
+    assert "Home-test modules done: Strength balance." in html
+    assert html.count("not measured yet") == 3
+    assert "Strength balance (primary)" in html and "100/100" in html
