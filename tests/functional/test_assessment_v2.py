@@ -170,6 +170,7 @@ def test_an_emergency_sign_stops_at_once_with_other_answers_missing(client):
     assert module["Location"] == f"/assessment/{submission.token}/result/"
 
 
+@pytest.mark.date_sensitive
 def test_the_result_leads_with_the_headline_and_the_next_three_times_at_each_clinic(client):
     bethesda = booking_clinic()
     mclean = booking_clinic(location=LocationFactory(name="McLean", slug="mclean"))
