@@ -3,16 +3,19 @@ three-page core with a tap scale and no review wall, a booking-first result with
 times at each clinic, and optional home-test modules that rescore the profile."""
 
 import re
+from datetime import timedelta
 from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from assessments.models import Submission
 from assessments.questionnaire import CURRENT
 from assessments.questionnaire.model import word_count
+from booking.services import available_slots
 from itband.outbox import outbox_relay
 from tests.assessment_data import (
     V2_CORE,
@@ -182,12 +185,23 @@ def test_the_result_leads_with_the_headline_and_the_next_three_times_at_each_cli
     assert headline["will_check_text"] in unescape(html)
     links = re.findall(r'<a class="btn btn-outline-brand opening-time" href="([^"]+)"', html)
     assert len(links) == 6  # three at each clinic
+    shown: dict[str, list[str]] = {}
     for link in links:
         query = parse_qs(urlsplit(unescape(link)).query)
         assert urlsplit(link).path == "/book/details/"
         assert query["intake"] == [submission.token]
         assert query["type"] == [submission.recommended_appointment]
-        assert query["location"][0] in {bethesda.location.slug, mclean.location.slug}
+        shown.setdefault(query["location"][0], []).append(query["start"][0])
+    # The next three free times of each clinic, as the booking service finds them.
+    today = timezone.localdate()
+    for clinic in (bethesda, mclean):
+        free = available_slots(
+            location=clinic.location,
+            appointment_type=clinic.types[submission.recommended_appointment],
+            start_date=today,
+            end_date=today + timedelta(days=13),
+        )
+        assert shown[clinic.location.slug] == [option.start.isoformat() for option in free[:3]]
     # The booking block comes before the profile and the explanation; the bar is on the page.
     assert html.index("opening-time") < html.index('id="profile"') < html.index("What this means")
     assert 'class="book-bar' in html
