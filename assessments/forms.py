@@ -4,9 +4,8 @@ import json
 from datetime import date
 
 from django import forms
-from django.utils.safestring import SafeString, mark_safe
-
-from itband.fragments import render_fragment
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 
 from .questionnaire import (
     KIND_INTEGER,
@@ -23,12 +22,17 @@ REQUIRED_MESSAGE = {
     KIND_INTEGER: "Please enter a number.",
 }
 
-QUESTIONS_TEMPLATE = "assessments/step_questions.jinja"
-NOTES_TEMPLATE = "assessments/question_notes.jinja"
-OPTION_TEMPLATE = "assessments/question_option.jinja"
-# Markup that is the same for every runner, rendered once per process (see StepForm).
-_OPTION_HTML: dict[tuple[str, str, int, bool, bool], SafeString] = {}
-_NOTES_HTML: dict[tuple[str, str], SafeString] = {}
+# One radio or checkbox (see StepForm._options_html), around its escaped parts.
+OPTION_HTML = (
+    '<div class="form-check">\n'
+    '        <input class="form-check-input{invalid}" type="{kind}" name="{name}" id="{id}" '
+    'value="{value}"{checked}>\n'
+    '        <label class="form-check-label" for="{id}">{label}</label>\n'
+    "      </div>"
+)
+# Each option's escaped value, label and id, prepared once per process: they depend only on
+# the questionnaire version, the question and the form's auto_id (part of the key).
+_OPTION_PARTS: dict[tuple[str, str, str], tuple[tuple[str, str, str, str], ...]] = {}
 
 
 class ConsentForm(forms.Form):
@@ -137,13 +141,9 @@ class StepForm(forms.Form):
                 answers[question.link_id] = value
         return answers
 
-    def questions_html(self) -> SafeString:
-        """The step's questions, every answer and message in place (rendered by Jinja2, which
-        autoescapes: templates/jinja2/assessments/step_questions.jinja)."""
-        return render_fragment(QUESTIONS_TEMPLATE, {"rows": self.rows()})
-
     def rows(self) -> list[dict]:
-        """What the template needs per question: the field, the data and the show rule."""
+        """What templates/assessments/includes/step_questions.html needs per question,
+        prepared once here: the field, its value and errors, the options and the show rule."""
         own = {q.link_id for q in self.step.questions}
         rows = []
         for question in self.questions:
@@ -159,13 +159,34 @@ class StepForm(forms.Form):
                 )
                 if present
             )
-            if field.errors:
+            errors = " ".join(field.errors)
+            if errors:
                 described_by += f"error-{question.link_id}"
+            value = field.value()
+            test = question.self_test
+            auto_id = field.auto_id
+            # Plain values only: Django's template engine tries a dict lookup before an
+            # attribute, and the failed lookup on an object costs an exception per variable.
             rows.append(
                 {
-                    "question": question,
-                    "field": field,
-                    "options_html": self._options_html(question, field),
+                    "link_id": question.link_id,
+                    "text": question.text,
+                    "required": question.required,
+                    "is_choice": question.is_choice,
+                    "kind": question.kind,
+                    "help_text": question.help_text,
+                    "self_test": {"how": test.how, "look_for": test.look_for, "safety": test.safety}
+                    if test
+                    else None,
+                    "min_value": question.min_value,
+                    "max_value": question.max_value,
+                    "unit": question.unit,
+                    "max_length": question.max_length,
+                    "id": auto_id,
+                    "name": field.html_name,
+                    "value": "" if value is None else value,
+                    "errors": errors,
+                    "options_html": self._options_html(question, value, auto_id, errors),
                     "show_rule": json.dumps(
                         {
                             "behavior": question.enable_behavior,
@@ -178,47 +199,46 @@ class StepForm(forms.Form):
                     if local
                     else "",
                     "described_by": described_by,
-                    "notes": self._notes(question, show_hint),
+                    "show_hint": show_hint,
                 }
             )
         return rows
 
-    def _notes(self, question: Question, show_hint: str) -> SafeString:
-        """The hint, help and self-test under a question: the same for every runner, so each
-        is rendered once per process."""
-        key = (self.questionnaire.version, question.link_id)
-        html = _NOTES_HTML.get(key)
-        if html is None:
-            context = {"question": question, "show_hint": show_hint}
-            html = _NOTES_HTML[key] = render_fragment(NOTES_TEMPLATE, context)
-        return html
-
-    def _options_html(self, question: Question, field) -> SafeString:
-        """The radios or checkboxes of a choice question. Each option's markup depends only on
-        the question, whether it is ticked and whether the question has an error, so each
-        variant is rendered once per process (Django's per-option widgets, and then a template
-        loop, were most of the step's time)."""
+    def _options_html(self, question: Question, value, auto_id: str, errors: str) -> SafeString:
+        """The radios or checkboxes of a choice question, built here rather than by a template
+        loop or Django's per-option widgets (those were most of a step's time)."""
         if not question.is_choice:
             return SafeString()
-        value = field.value()
+        key = (self.questionnaire.version, question.link_id, auto_id)
+        parts = _OPTION_PARTS.get(key)
+        if parts is None:
+            parts = _OPTION_PARTS[key] = tuple(
+                (
+                    option.value,
+                    escape(option.value),
+                    escape(option.label),
+                    escape(f"{auto_id}_{index}"),
+                )
+                for index, option in enumerate(question.options)
+            )
         chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
-        invalid = bool(field.errors)
-        pieces = []
-        for index, option in enumerate(question.options):
-            checked = option.value in chosen
-            key = (self.questionnaire.version, question.link_id, index, checked, invalid)
-            html = _OPTION_HTML.get(key)
-            if html is None:
-                context = {
-                    "question": question,
-                    "option": option,
-                    "id": f"{field.auto_id}_{index}",
-                    "checked": checked,
-                    "invalid": invalid,
-                }
-                html = _OPTION_HTML[key] = render_fragment(OPTION_TEMPLATE, context)
-            pieces.append(html)
-        return mark_safe("".join(pieces))  # each piece rendered by Jinja2, autoescaped
+        invalid = " is-invalid" if errors else ""
+        kind = "checkbox" if question.kind == KIND_MULTIPLE else "radio"
+        name = escape(question.link_id)
+        return SafeString(
+            "".join(
+                OPTION_HTML.format(
+                    invalid=invalid,
+                    kind=kind,
+                    name=name,
+                    id=option_id,
+                    value=escaped_value,
+                    checked=" checked" if raw in chosen else "",
+                    label=label,
+                )
+                for raw, escaped_value, label, option_id in parts
+            )
+        )
 
     def _hint(self, conditions) -> str:
         """Plain words for a same-step rule, shown when JavaScript is off."""

@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from itband.fragments import render_fragment
 from itband.http import private_page
 from itband.ratelimit import rate_limited
 
@@ -103,8 +102,9 @@ def progress_context(questionnaire, submission, current: str) -> dict:
         "progress_steps": steps,
         "progress_position": position,
         "progress_total": len(steps),
+        "progress_max": len(steps) + 1,  # the review counts as a last step
     }
-    return {"progress_html": render_fragment("assessments/progress.jinja", progress)}
+    return progress
 
 
 @private_page
@@ -172,7 +172,7 @@ def step(request: HttpRequest, token: str, slug: str) -> HttpResponse:
         "questionnaire": questionnaire,
         "step": current,
         "form": form,
-        "questions": form.questions_html(),
+        "rows": form.rows(),
         "is_first": questionnaire.step_index(slug) == 0,
         "stops_at_red_flags": scoring.asks_red_flags(current),
         "returning_to_review": returning_to_review,
@@ -258,9 +258,7 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
         "email_form": email_form,
         **result_context(submission),
     }
-    book_url = f"{reverse('booking:start')}?{urlencode({'intake': submission.token})}"
-    profile = {**context, "book_url": book_url}
-    context["profile_html"] = render_fragment("assessments/result_profile.jinja", profile)
+    context["book_url"] = f"{reverse('booking:start')}?{urlencode({'intake': submission.token})}"
     return render(request, "assessments/result.html", context)
 
 
@@ -283,8 +281,5 @@ def email_result(request: HttpRequest, token: str) -> HttpResponse:
     if submission.has_red_flag:
         return safety_page(request, submission, form, status=400)
     context = {"submission": submission, "email_form": form, **result_context(submission)}
-    book_url = f"{reverse('booking:start')}?{urlencode({'intake': submission.token})}"
-    context["profile_html"] = render_fragment(
-        "assessments/result_profile.jinja", {**context, "book_url": book_url}
-    )
+    context["book_url"] = f"{reverse('booking:start')}?{urlencode({'intake': submission.token})}"
     return render(request, "assessments/result.html", context, status=400)
