@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods
 
 from itband.audit import audit_record
 from itband.datefmt import short_datetime
-from itband.fragments import render_fragment
 from itband.http import mark_no_store
 from itband.roles import CLINICIAN, role_required
 
@@ -148,7 +147,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = queue_rows(page.object_list)
     context = {
         "intakes": rows,
-        "rows_html": render_fragment("clinician/queue_rows.jinja", {"rows": rows}),
         "page": page,
         "filters": urlencode({"state": state, "location": location, "mine": "1" if mine else ""}),
         "counts": counts,

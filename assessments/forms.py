@@ -2,11 +2,11 @@
 
 import json
 from datetime import date
+from functools import cached_property
 
 from django import forms
-from django.utils.safestring import SafeString, mark_safe
-
-from itband.fragments import render_fragment
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 
 from .questionnaire import (
     KIND_INTEGER,
@@ -25,12 +25,17 @@ REQUIRED_MESSAGE = {
     KIND_SCALE: "Please choose a number from the scale.",
 }
 
-QUESTIONS_TEMPLATE = "assessments/step_questions.jinja"
-NOTES_TEMPLATE = "assessments/question_notes.jinja"
-OPTION_TEMPLATE = "assessments/question_option.jinja"
-# Markup that is the same for every runner, rendered once per process (see StepForm).
-_OPTION_HTML: dict[tuple[str, str, int, bool, bool], SafeString] = {}
-_NOTES_HTML: dict[tuple[str, str], SafeString] = {}
+# One radio or checkbox (see StepForm._options_html), around its escaped parts.
+OPTION_HTML = (
+    '<div class="form-check">\n'
+    '        <input class="form-check-input{invalid}" type="{kind}" name="{name}" id="{id}" '
+    'value="{value}"{checked}>\n'
+    '        <label class="form-check-label" for="{id}">{label}</label>\n'
+    "      </div>"
+)
+# Each option's escaped value, label and id, prepared once per process: they depend only on
+# the questionnaire version, the question and the form's auto_id (part of the key).
+_OPTION_PARTS: dict[tuple[str, str, str], tuple[tuple[str, str, str, str], ...]] = {}
 
 
 class ConsentForm(forms.Form):
@@ -145,38 +150,56 @@ class StepForm(forms.Form):
                 answers[question.link_id] = value
         return answers
 
-    def questions_html(self) -> SafeString:
-        """The step's questions, every answer and message in place (rendered by Jinja2, which
-        autoescapes: templates/jinja2/assessments/step_questions.jinja)."""
-        return render_fragment(QUESTIONS_TEMPLATE, {"rows": self.rows()})
-
     def rows(self) -> list[dict]:
-        """What the Jinja2 template needs per question: ``question_rows`` and the markup of
-        the options and notes (version 1's pages)."""
-        rows = self.question_rows()
-        for row in rows:
-            row["options_html"] = self._options_html(row["question"], row["field"])
-            row["notes"] = self._notes(row["question"], row["show_hint"])
+        """What templates/assessments/includes/step_questions.html needs per question,
+        prepared once here: the field, its value and errors, the options and the show rule."""
+        rows = []
+        for question in self.questions:
+            field = self[question.link_id]
+            show_hint, show_rule, described_by = self._rule_and_notes(question)
+            errors = " ".join(field.errors)
+            if errors:
+                described_by += f"error-{question.link_id}"
+            value = field.value()
+            test = question.self_test
+            auto_id = field.auto_id
+            # Plain values only: Django's template engine tries a dict lookup before an
+            # attribute, and the failed lookup on an object costs an exception per variable.
+            rows.append(
+                {
+                    "link_id": question.link_id,
+                    "text": question.text,
+                    "required": question.required,
+                    "is_choice": question.is_choice,
+                    "kind": question.kind,
+                    "help_text": question.help_text,
+                    "self_test": {"how": test.how, "look_for": test.look_for, "safety": test.safety}
+                    if test
+                    else None,
+                    "min_value": question.min_value,
+                    "max_value": question.max_value,
+                    "unit": question.unit,
+                    "max_length": question.max_length,
+                    "id": auto_id,
+                    "name": field.html_name,
+                    "value": "" if value is None else value,
+                    "errors": errors,
+                    "options_html": self._options_html(question, value, auto_id, errors),
+                    "show_rule": show_rule,
+                    "described_by": described_by,
+                    "show_hint": show_hint,
+                }
+            )
         return rows
 
     def question_rows(self) -> list[dict]:
-        """What a template needs per question: the field, its options with their state, the
-        show rule and the ids that describe it (version 2's Django templates use these)."""
-        own = {q.link_id for q in self.step.questions}
+        """Version 2's pages (templates/assessments/includes/question.html): per question the
+        question and its field, every option's state (a scale's points too), the show rule and
+        the ids that describe it. A few questions a page, so objects, not plain values."""
         rows = []
         for question in self.questions:
-            local = [c for c in question.enable_when if c.question in own]
             field = self[question.link_id]
-            show_hint = self._hint(local) if local else ""
-            described_by = "".join(
-                f"{prefix}-{question.link_id} "
-                for prefix, present in (
-                    ("hint", show_hint),
-                    ("help", question.help_text),
-                    ("test", question.self_test),
-                )
-                if present
-            )
+            show_hint, show_rule, described_by = self._rule_and_notes(question)
             if field.errors:
                 described_by += f"error-{question.link_id}"
             rows.append(
@@ -185,21 +208,44 @@ class StepForm(forms.Form):
                     "field": field,
                     "options": self._option_states(question, field),
                     "show_hint": show_hint,
-                    "show_rule": json.dumps(
-                        {
-                            "behavior": question.enable_behavior,
-                            "conditions": [
-                                {"q": c.question, "op": c.operator, "values": list(c.values)}
-                                for c in local
-                            ],
-                        }
-                    )
-                    if local
-                    else "",
+                    "show_rule": show_rule,
                     "described_by": described_by,
                 }
             )
         return rows
+
+    def _rule_and_notes(self, question: Question) -> tuple[str, str, str]:
+        """A same-page show rule (as JSON for the script, and as a hint without it) and the
+        ids of the notes that describe the question."""
+        own = self._own_link_ids
+        local = [c for c in question.enable_when if c.question in own]
+        show_hint = self._hint(local) if local else ""
+        show_rule = (
+            json.dumps(
+                {
+                    "behavior": question.enable_behavior,
+                    "conditions": [
+                        {"q": c.question, "op": c.operator, "values": list(c.values)} for c in local
+                    ],
+                }
+            )
+            if local
+            else ""
+        )
+        described_by = "".join(
+            f"{prefix}-{question.link_id} "
+            for prefix, present in (
+                ("hint", show_hint),
+                ("help", question.help_text),
+                ("test", question.self_test),
+            )
+            if present
+        )
+        return show_hint, show_rule, described_by
+
+    @cached_property
+    def _own_link_ids(self) -> frozenset[str]:
+        return frozenset(q.link_id for q in self.step.questions)
 
     def _option_states(self, question: Question, field) -> list[dict]:
         """Each radio or checkbox (a scale's points too): value, label, id, ticked."""
@@ -217,42 +263,41 @@ class StepForm(forms.Form):
             for index, (v, label) in enumerate(pairs)
         ]
 
-    def _notes(self, question: Question, show_hint: str) -> SafeString:
-        """The hint, help and self-test under a question: the same for every runner, so each
-        is rendered once per process."""
-        key = (self.questionnaire.version, question.link_id)
-        html = _NOTES_HTML.get(key)
-        if html is None:
-            context = {"question": question, "show_hint": show_hint}
-            html = _NOTES_HTML[key] = render_fragment(NOTES_TEMPLATE, context)
-        return html
-
-    def _options_html(self, question: Question, field) -> SafeString:
-        """The radios or checkboxes of a choice question. Each option's markup depends only on
-        the question, whether it is ticked and whether the question has an error, so each
-        variant is rendered once per process (Django's per-option widgets, and then a template
-        loop, were most of the step's time)."""
+    def _options_html(self, question: Question, value, auto_id: str, errors: str) -> SafeString:
+        """The radios or checkboxes of a choice question, built here rather than by a template
+        loop or Django's per-option widgets (those were most of a step's time)."""
         if not question.is_choice:
             return SafeString()
-        value = field.value()
+        key = (self.questionnaire.version, question.link_id, auto_id)
+        parts = _OPTION_PARTS.get(key)
+        if parts is None:
+            parts = _OPTION_PARTS[key] = tuple(
+                (
+                    option.value,
+                    escape(option.value),
+                    escape(option.label),
+                    escape(f"{auto_id}_{index}"),
+                )
+                for index, option in enumerate(question.options)
+            )
         chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
-        invalid = bool(field.errors)
-        pieces = []
-        for index, option in enumerate(question.options):
-            checked = option.value in chosen
-            key = (self.questionnaire.version, question.link_id, index, checked, invalid)
-            html = _OPTION_HTML.get(key)
-            if html is None:
-                context = {
-                    "question": question,
-                    "option": option,
-                    "id": f"{field.auto_id}_{index}",
-                    "checked": checked,
-                    "invalid": invalid,
-                }
-                html = _OPTION_HTML[key] = render_fragment(OPTION_TEMPLATE, context)
-            pieces.append(html)
-        return mark_safe("".join(pieces))  # each piece rendered by Jinja2, autoescaped
+        invalid = " is-invalid" if errors else ""
+        kind = "checkbox" if question.kind == KIND_MULTIPLE else "radio"
+        name = escape(question.link_id)
+        return SafeString(
+            "".join(
+                OPTION_HTML.format(
+                    invalid=invalid,
+                    kind=kind,
+                    name=name,
+                    id=option_id,
+                    value=escaped_value,
+                    checked=" checked" if raw in chosen else "",
+                    label=label,
+                )
+                for raw, escaped_value, label, option_id in parts
+            )
+        )
 
     def _hint(self, conditions) -> str:
         """Plain words for a same-step rule, shown when JavaScript is off."""

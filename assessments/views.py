@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from itband.fragments import render_fragment
 from itband.http import private_page
 from itband.ratelimit import rate_limited
 
@@ -116,10 +115,10 @@ def progress_context(questionnaire, submission, current: str) -> dict:
         "progress_steps": steps,
         "progress_position": position,
         "progress_total": len(steps),
+        "progress_max": len(steps) + 1,  # the review counts as a last step
     }
-    if questionnaire.modules:  # version 2: assessments/includes/progress_named.html
-        return progress
-    return {"progress_html": render_fragment("assessments/progress.jinja", progress)}
+    # Version 1: assessments/includes/progress.html; version 2: includes/progress_named.html.
+    return progress
 
 
 @private_page
@@ -200,7 +199,9 @@ def step(request: HttpRequest, token: str, slug: str) -> HttpResponse:
         "questionnaire": questionnaire,
         "step": current,
         "form": form,
-        "questions": form.questions_html(),
+        # Version 1's rows are plain values (includes/step_questions.html); version 2's pages
+        # take the questions themselves (includes/question.html).
+        "rows": form.question_rows() if questionnaire.modules else form.rows(),
         "is_first": questionnaire.step_index(slug) == 0,
         "stops_at_red_flags": scoring.asks_red_flags(current),
         "returning_to_review": returning_to_review,
@@ -209,7 +210,6 @@ def step(request: HttpRequest, token: str, slug: str) -> HttpResponse:
     if not questionnaire.modules:
         status = 400 if form.errors else 200
         return render(request, "assessments/step.html", context, status=status)
-    context["rows"] = form.question_rows()
     if last_core:
         context["contact_form"] = contact_form
         context["check_sections"] = answer_sections(
@@ -314,14 +314,11 @@ def render_result(request: HttpRequest, submission: Submission, email_form, stat
         "email_form": email_form,
         **result_context(submission),
     }
-    book_url = f"{reverse('booking:start')}?{urlencode({'intake': submission.token})}"
+    context["book_url"] = f"{reverse('booking:start')}?{urlencode({'intake': submission.token})}"
     if context.get("version2"):
-        context["book_url"] = book_url
         for item in context["modules"]:
             item["url"] = reverse("assessments:module", args=[submission.token, item["key"]])
         return render(request, "assessments/result_v2.html", context, status=status)
-    profile = {**context, "book_url": book_url}
-    context["profile_html"] = render_fragment("assessments/result_profile.jinja", profile)
     return render(request, "assessments/result.html", context, status=status)
 
 

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.models import Submission
 from itband.audit import audit_record
-from itband.fragments import render_fragment
 from itband.http import mark_no_store
 from itband.models import OutboxMessage
 from itband.outbox import outbox_resend
@@ -69,7 +68,6 @@ def day(request: HttpRequest) -> HttpResponse:
     book = desk_book.day_book(slug=request.GET.get("location", desk_book.BOTH), day=current)
     context = {
         "book": book,
-        "columns_html": render_fragment("desk/day_columns.jinja", {"book": book}),
         "desk_section": "day",
         "today": timezone.localdate(),
         "previous_day": current - timedelta(days=1),

@@ -12,7 +12,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-import jinja2
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
@@ -119,19 +118,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "itband.context_processors.site",
             ],
-        },
-    },
-    {
-        # Only for the few hot loops that Django templates render too slowly (the questions of
-        # a questionnaire step): named "*.jinja" under templates/jinja2/, always autoescaped.
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "NAME": "jinja2",
-        "DIRS": [BASE_DIR / "templates" / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {
-            "environment": "itband.jinja.environment",
-            "autoescape": True,
-            "undefined": jinja2.StrictUndefined,
         },
     },
 ]
