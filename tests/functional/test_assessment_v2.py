@@ -122,6 +122,10 @@ def test_the_last_core_page_checks_answers_collapsed_and_sends_them(client):
     assert '<details class="check-answers mb-4">' in html
     assert f"{step_url(submission, 'your-pain')}?return=review" in html
     assert "Outside of the knee" in html and "6 out of 10" in html
+    # A change from there comes back to the last page.
+    changed = {**V2_CORE["your-pain"], "pain_side": "both", "action": "next"}
+    response = client.post(step_url(submission, "your-pain") + "?return=review", changed)
+    assert client.get(response["Location"])["Location"] == step_url(submission, "safety-check")
     # There is no review wall: the review URL goes back to the last core page.
     review = client.get(f"/assessment/{submission.token}/review/")
     assert client.get(review["Location"])["Location"] == step_url(submission, "safety-check")
