@@ -716,6 +716,27 @@ def appointment_send_existing_link(
     )
 
 
+@transaction.atomic
+def booking_refusal_notify(*, block: rules.BookingBlock, now: datetime | None = None) -> bool:
+    """A red flag found by the details typed stopped a public booking: the "please call us"
+    goes to the address on file for the flagged intake, never to the screen or to the typed
+    address (whoever filled the form may only know the details). No health detail in it.
+    Once per intake per hour, so the form cannot be turned into an email bomb. False when
+    the intake has no address."""
+    now = now or timezone.now()
+    address = Submission.objects.filter(pk=block.intake_id).values_list("email", flat=True).first()
+    if not address:
+        return False
+    outbox_enqueue(
+        key=f"booking-refused:{block.intake_id}:{now:%Y%m%d%H}",
+        to=address,
+        template="booking_refused",
+        context={"locations": list(Location.objects.filter(is_active=True).order_by("name"))},
+        topic=f"submission:{block.intake_id}",
+    )
+    return True
+
+
 # --- end existing link -----------------------------------------------------------------------
 
 
