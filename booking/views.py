@@ -95,7 +95,7 @@ def start(request):
     data = request.POST if request.method == "POST" else request.GET
     intake = intake_from(data.get("intake"))
     unknown_intake = bool(data.get("intake")) and intake is None
-    block = rules.booking_block_for(intake=intake)
+    block = rules.booking_block_for(intake=intake) or rules.hold_block(request)
     if block is not None:
         return _refused(request, block)
     selection = select(data, intake=intake)
@@ -175,7 +175,7 @@ def details(request):
     """Step 2: who is coming. The server re-validates the time when the form is sent."""
     data = request.POST if request.method == "POST" else request.GET
     intake = intake_from(data.get("intake"))
-    block = rules.booking_block_for(intake=intake)
+    block = rules.booking_block_for(intake=intake) or rules.hold_block(request)
     if block is not None:
         return _refused(request, block)
     selection = select(data, intake=intake, fresh=request.method == "POST")

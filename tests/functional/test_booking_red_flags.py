@@ -164,13 +164,17 @@ def test_the_menu_link_from_a_safety_page_leads_to_the_question_not_to_times(cli
     intake = intake_of("emergency", email=EMAIL)
     safety = client.get(f"/assessment/{intake.token}/result/").content.decode()
     assert "Book an evaluation" not in safety and not re.search(r'href="[^"]*/book/', safety)
-    # Typed by hand, /book/ asks the signs first (the menu link is not there to follow).
-    cold = client.get("/book/", {"location": clinic.location.slug}).content.decode()
+    # Typed by hand in this browser, /book/ shows the same safety page (booking_hold).
+    held = client.get("/book/", {"location": clinic.location.slug}).content.decode()
+    assert "Please get emergency care now" in held and "/book/details/" not in held
+    # In another browser it asks the signs first (the menu link is not there to follow).
+    other = client.__class__()
+    cold = other.get("/book/", {"location": clinic.location.slug}).content.decode()
     assert "Before you book" in cold and "/book/details/" not in cold
-    signs = client.post("/book/", {"location": clinic.location.slug, "signs": ["calf_clot"]})
+    signs = other.post("/book/", {"location": clinic.location.slug, "signs": ["calf_clot"]})
     assert "Please get emergency care now" in signs.content.decode()
     # Answering "none of these" still meets the same rule at the details, by identity.
-    assert_refused_politely(book(client, clinic, start))
+    assert_refused_politely(book(other, clinic, start))
     assert not Appointment.objects.exists()
 
 
@@ -404,3 +408,44 @@ def test_the_clinician_sees_the_visit_a_flagged_runner_booked_before(
     html = client.get(f"/clinician/intake/{intake.pk}/").content.decode()
     visits = html.split('id="runner-visits"', 1)[1].split("</ul>", 1)[0]
     assert "Initial running evaluation" in visits and clinic.location.name in visits
+
+
+# -- the same browser, cold /book/ -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("level", ["emergency", "urgent"])
+def test_the_browser_that_stopped_at_a_flag_gets_its_safety_page_on_a_cold_book(
+    client, clinic, start, level
+):
+    """The intake holds only the consent email: other details typed on a cold /book/, with
+    "None of these" ticked, would match nothing. The browser itself is remembered."""
+    intake = intake_of(level, email="first.address@example.com")
+    safety = client.get(f"/assessment/{intake.token}/result/")
+    cookie = safety.cookies["booking_hold"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert cookie["max-age"] == 14 * 24 * 3600
+    assert intake.token not in cookie.value  # it names the intake, never its private key
+
+    heading = "Please get emergency care now" if level == "emergency" else "Please see a doctor"
+    screened = {"location": clinic.location.slug, "type": "initial-evaluation"}
+    for response in (
+        client.get("/book/", screened),
+        client.post("/book/", {**screened, "signs": "none"}),
+        client.get("/book/details/", picked(clinic, start)),
+        book(client, clinic, start, email="other.address@example.com", last_name="Other"),
+    ):
+        html = response.content.decode()
+        assert response.status_code == 200 and heading in html
+        assert "/book/details/" not in html and not re.search(r'href="/book/', html)
+    assert not Appointment.objects.exists()
+
+
+def test_a_forged_or_cleared_hold_does_not_stop_a_booking(client, clinic, start, clinician_user):
+    intake = intake_of("urgent", email="first.address@example.com")
+    client.cookies["booking_hold"] = str(intake.pk)  # unsigned: ignored
+    assert book(client, clinic, start, email="a@example.com").status_code == 302
+    client.get(f"/assessment/{intake.token}/result/")
+    submission_clear_flag(submission=intake, user=clinician_user, note="Seen by GP, cleared.")
+    later = start + timedelta(days=1)
+    assert book(client, clinic, later, email="a@example.com", booking_key="2").status_code == 302
+    assert Appointment.objects.count() == 2
