@@ -374,7 +374,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's request logger would print the request on 500s; we log our own line instead.
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.request": {
+            "handlers": ["console"],
+            "level": "ERROR",
+            "propagate": False,
+            "filters": ["redact_private_links"],
+        },
+        # These name the path too: redacted on the logger, so any handler gets the clean line.
+        # runserver's request lines go to our console (Django's default handler for them had
+        # no redaction).
+        "django.server": {"filters": ["redact_private_links"], "propagate": True},
+        "django.security.csrf": {"filters": ["redact_private_links"], "propagate": True},
         # Console only: no mail_admins handler, whose reports would include the request.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # axes announces itself on every start and logs each attempt at INFO: keep warnings.
