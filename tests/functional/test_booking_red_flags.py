@@ -449,3 +449,81 @@ def test_a_forged_or_cleared_hold_does_not_stop_a_booking(client, clinic, start,
     later = start + timedelta(days=1)
     assert book(client, clinic, later, email="a@example.com", booking_key="2").status_code == 302
     assert Appointment.objects.count() == 2
+
+
+# -- the desk books past a flag that matches by identity only ------------------------------------
+
+
+def desk_book(client, clinic, patient, start, **extra):
+    url = (
+        f"/desk/book/?patient={patient.pk}&location={clinic.location.slug}"
+        f"&type=initial-evaluation&clinician=any&start={start.isoformat()}"
+    )
+    details = {k: v for k, v in RUNNER_DETAILS.items() if k != "accept_policy"}
+    return client.post(url, {**details, "booking_key": f"desk-{len(extra)}", **extra})
+
+
+def test_the_desk_books_past_an_identity_only_flag_with_a_reason(
+    client, clinic, start, front_desk_user
+):
+    """Someone else's flagged intake (another email and first name) with the same last name and
+    date of birth: the desk, having spoken with the caller, books with a reason; audited."""
+    intake = named_red_intake("urgent", first_name="Casey", email="casey.other@example.com")
+    patient = PatientFactory(**{k: RUNNER_DETAILS[k] for k in ("first_name", "email")},
+                             last_name="Runner", date_of_birth=BORN)  # fmt: skip
+    client.force_login(front_desk_user)
+
+    refused = desk_book(client, clinic, patient, start)
+    html = refused.content.decode()
+    assert refused.status_code == 400 and "must speak with them" in html
+    assert 'id="red-flag-override"' in html
+    unexplained = desk_book(client, clinic, patient, start, override_confirm="on")
+    assert unexplained.status_code == 400 and not Appointment.objects.exists()
+    unconfirmed = desk_book(client, clinic, patient, start, override_reason="Not the caller")
+    assert unconfirmed.status_code == 400 and not Appointment.objects.exists()
+
+    reason = "Spoke with Riley: the flagged intake is a different person"
+    booked = desk_book(
+        client, clinic, patient, start, override_confirm="on", override_reason=reason, x="1"
+    )
+    assert booked.status_code == 302
+    appointment = Appointment.objects.get()
+    assert reason in appointment.events.get().detail
+    event = AuditEvent.objects.get(action="booking_override")
+    assert event.user == front_desk_user and event.object_id == str(appointment.pk)
+    assert str(intake.pk) in event.detail and RUNNER_DETAILS["email"] not in event.detail
+    # The flag itself stays: online booking for that identity is still refused.
+    intake.refresh_from_db()
+    assert intake.flag_cleared_at is None
+    assert_refused_politely(book(client.__class__(), clinic, start + timedelta(days=1)))
+
+
+@pytest.mark.parametrize("level", ["emergency", "urgent"])
+def test_the_runners_own_flag_still_needs_a_clinician(
+    client, clinic, start, front_desk_user, level
+):
+    intake_of(level, email=EMAIL)  # stopped at once: only the email, the runner's own
+    patient = PatientFactory(email=EMAIL, last_name="Runner", date_of_birth=BORN)
+    client.force_login(front_desk_user)
+    refused = desk_book(client, clinic, patient, start)
+    assert refused.status_code == 400
+    assert 'id="red-flag-override"' not in refused.content.decode()
+    forced = desk_book(
+        client, clinic, patient, start, override_confirm="on", override_reason="Caller insists"
+    )
+    assert forced.status_code == 400 and "must speak with them" in forced.content.decode()
+    assert not Appointment.objects.exists()
+    assert not AuditEvent.objects.filter(action="booking_override").exists()
+
+
+def test_an_identity_only_flag_beside_the_runners_own_is_no_way_round(
+    client, clinic, start, front_desk_user
+):
+    named_red_intake("emergency", first_name="Casey", email="casey.other@example.com")
+    intake_of("urgent", email=EMAIL)
+    patient = PatientFactory(email=EMAIL, last_name="Runner", date_of_birth=BORN)
+    client.force_login(front_desk_user)
+    forced = desk_book(
+        client, clinic, patient, start, override_confirm="on", override_reason="Not theirs"
+    )
+    assert forced.status_code == 400 and not Appointment.objects.exists()
