@@ -44,6 +44,15 @@ def _refused(request, block: rules.BookingBlock, *, appointment=None) -> HttpRes
     return _identity_refused(request, block=block)
 
 
+def _block(request, intake) -> rules.BookingBlock | None:
+    """The block on this page: the presented token's own flag, else the flag this browser
+    stopped at (booking_hold), else one found by the token's details."""
+    block = rules.booking_block_for(intake=intake)
+    if block is not None and block.own:
+        return block
+    return rules.hold_block(request) or block
+
+
 def _identity_refused(request, *, block=None, existing: Appointment | None = None) -> HttpResponse:
     """Refused by the details typed, which anyone may know: a red flag of that runner, or a
     visit they hold at that time. One page for both, naming neither; what to do next goes to
@@ -95,7 +104,7 @@ def start(request):
     data = request.POST if request.method == "POST" else request.GET
     intake = intake_from(data.get("intake"))
     unknown_intake = bool(data.get("intake")) and intake is None
-    block = rules.booking_block_for(intake=intake) or rules.hold_block(request)
+    block = _block(request, intake)
     if block is not None:
         return _refused(request, block)
     selection = select(data, intake=intake)
@@ -175,7 +184,7 @@ def details(request):
     """Step 2: who is coming. The server re-validates the time when the form is sent."""
     data = request.POST if request.method == "POST" else request.GET
     intake = intake_from(data.get("intake"))
-    block = rules.booking_block_for(intake=intake) or rules.hold_block(request)
+    block = _block(request, intake)
     if block is not None:
         return _refused(request, block)
     selection = select(data, intake=intake, fresh=request.method == "POST")

@@ -433,6 +433,7 @@ def test_the_browser_that_stopped_at_a_flag_gets_its_safety_page_on_a_cold_book(
         client.post("/book/", {**screened, "signs": "none"}),
         client.get("/book/details/", picked(clinic, start)),
         book(client, clinic, start, email="other.address@example.com", last_name="Other"),
+        book(client, clinic, start, email="first.address@example.com"),  # also by identity
     ):
         html = response.content.decode()
         assert response.status_code == 200 and heading in html
