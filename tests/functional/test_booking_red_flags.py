@@ -419,6 +419,7 @@ def test_the_browser_that_stopped_at_a_flag_gets_its_safety_page_on_a_cold_book(
 ):
     """The intake holds only the consent email: other details typed on a cold /book/, with
     "None of these" ticked, would match nothing. The browser itself is remembered."""
+    clean = intake_of("none", email="first.address@example.com", first_name="Riley")
     intake = intake_of(level, email="first.address@example.com")
     safety = client.get(f"/assessment/{intake.token}/result/")
     cookie = safety.cookies["booking_hold"]
@@ -434,6 +435,7 @@ def test_the_browser_that_stopped_at_a_flag_gets_its_safety_page_on_a_cold_book(
         client.get("/book/details/", picked(clinic, start)),
         book(client, clinic, start, email="other.address@example.com", last_name="Other"),
         book(client, clinic, start, email="first.address@example.com"),  # also by identity
+        client.get("/book/", {"intake": clean.token}),  # a clean token of the same runner
     ):
         html = response.content.decode()
         assert response.status_code == 200 and heading in html
