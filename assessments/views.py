@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from booking import rules
 from itband.http import private_page
 from itband.ratelimit import rate_limited
 
@@ -242,7 +243,9 @@ def safety_page(request: HttpRequest, submission: Submission, email_form, status
         "book_url": book_url,
         **intake_safety_context(submission),
     }
-    return render(request, "assessments/safety.html", context, status=status)
+    response = render(request, "assessments/safety.html", context, status=status)
+    # This browser stopped here: a cold /book/ sends it back to this page (booking.rules).
+    return rules.hold_browser(response, submission)
 
 
 @private_page

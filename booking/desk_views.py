@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from assessments.models import Submission
 from itband.audit import audit_record
 from itband.http import mark_no_store
-from itband.models import OutboxMessage
+from itband.models import AuditEvent, OutboxMessage
 from itband.outbox import outbox_resend
 from itband.roles import CLINICIAN, FRONT_DESK, has_role, role_required
 
@@ -365,6 +365,13 @@ def book(request: HttpRequest) -> HttpResponse:
                     "That intake's name and date of birth do not match this patient, "
                     "so it was not attached.",
                 )
+        # Booking past a flag that matches by identity only: confirmed, with a reason.
+        override = request.POST.get("override_reason", "").replace("\x00", "").strip()[:200]
+        if request.POST.get("override_confirm") != "on":
+            override = ""
+        overriding = bool(override) and rules.booking_block_for(
+            email=details.email, last_name=details.last_name, date_of_birth=details.date_of_birth
+        )
         if not form.errors:
             try:
                 appointment = appointment_book(
@@ -379,6 +386,7 @@ def book(request: HttpRequest) -> HttpResponse:
                     booking_key=booking_key,
                     min_notice=DESK_MIN_NOTICE,
                     update_contact=True,  # the desk confirms a caller's details deliberately
+                    override_reason=override,
                 )
             except SlotTaken:
                 messages.error(request, "That time was just taken. Please pick another.")
@@ -395,10 +403,24 @@ def book(request: HttpRequest) -> HttpResponse:
                 )
             except BookingBlocked as error:
                 context["red_flag"] = error.block
+                context["can_override"] = rules.desk_may_override(
+                    email=details.email,
+                    first_name=details.first_name,
+                    last_name=details.last_name,
+                    date_of_birth=details.date_of_birth,
+                    submission=intake,
+                )
                 form.add_error(None, RED_FLAG_MESSAGE)
             except BookingError as error:
                 form.add_error(None, str(error) or "The booking could not be made.")
             else:
+                if overriding:
+                    audit_record(
+                        request=request,
+                        action=AuditEvent.Action.BOOKING_OVERRIDE,
+                        obj=appointment,
+                        detail=f"identity-only red flag of intake #{overriding.intake_id}",
+                    )
                 messages.success(request, "Booked. The confirmation email is on its way.")
                 return redirect("desk:appointment", appointment.pk)
     status = 400 if form.errors else 200

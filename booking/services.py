@@ -621,8 +621,13 @@ def appointment_book(
     now: datetime | None = None,
     min_notice: timedelta | None = None,
     update_contact: bool = False,
+    override_reason: str = "",
 ) -> Appointment:
     """Book a time, re-validated here inside the transaction, and queue the confirmation.
+
+    ``override_reason``: the desk (``source=DESK``, ``booked_by``) books past red flags that
+    match the runner by identity only (``rules.desk_may_override``), saying why; it is kept
+    on the visit's history. The runner's own flag still needs a clinician.
 
     Raises BookingBlocked (an emergency or urgent flag of this intake or runner: booking.rules),
     GuardianRequired (under 18 on the day of the visit), SlotUnavailable, SlotTaken (someone
@@ -639,7 +644,22 @@ def appointment_book(
         date_of_birth=patient.date_of_birth,
         now=now,
     )
-    if block is not None:
+    override_reason = override_reason.strip()
+    overridden = (
+        block is not None
+        and bool(override_reason)
+        and source == Appointment.Source.DESK
+        and booked_by is not None
+        and rules.desk_may_override(
+            email=patient.email,
+            first_name=patient.first_name,
+            last_name=patient.last_name,
+            date_of_birth=patient.date_of_birth,
+            submission=submission,
+            now=now,
+        )
+    )
+    if block is not None and not overridden:
         raise BookingBlocked(block)
     if not (location.is_active and appointment_type.is_active):
         raise SlotUnavailable
@@ -684,7 +704,14 @@ def appointment_book(
             raise
         # PostgreSQL's exclusion constraint: a concurrent booking got there first.
         raise SlotTaken from exc
-    _record(appointment, kind=AppointmentEvent.Kind.BOOKED, from_status="", actor=booked_by)
+    detail = f"past an identity-only red flag: {override_reason}" if overridden else ""
+    _record(
+        appointment,
+        kind=AppointmentEvent.Kind.BOOKED,
+        from_status="",
+        actor=booked_by,
+        detail=detail,
+    )
     _enqueue_email(appointment, "confirmation")
     return appointment
 
@@ -714,6 +741,27 @@ def appointment_send_existing_link(
         },
         topic=f"appointment:{appointment.pk}",
     )
+
+
+@transaction.atomic
+def booking_refusal_notify(*, block: rules.BookingBlock, now: datetime | None = None) -> bool:
+    """A red flag found by the details typed stopped a public booking: the "please call us"
+    goes to the address on file for the flagged intake, never to the screen or to the typed
+    address (whoever filled the form may only know the details). No health detail in it.
+    Once per intake per hour, so the form cannot be turned into an email bomb. False when
+    the intake has no address."""
+    now = now or timezone.now()
+    address = Submission.objects.filter(pk=block.intake_id).values_list("email", flat=True).first()
+    if not address:
+        return False
+    outbox_enqueue(
+        key=f"booking-refused:{block.intake_id}:{now:%Y%m%d%H}",
+        to=address,
+        template="booking_refused",
+        context={"locations": list(Location.objects.filter(is_active=True).order_by("name"))},
+        topic=f"submission:{block.intake_id}",
+    )
+    return True
 
 
 # --- end existing link -----------------------------------------------------------------------

@@ -7,6 +7,7 @@ Two shapes share this one module:
   a required ``SECRET_KEY``, HTTPS-only cookies and HSTS. ``.env.example`` lists every variable.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -363,7 +364,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's request logger would print the request on 500s; we log our own line instead.
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.request": {
+            "handlers": ["console"],
+            "level": "ERROR",
+            "propagate": False,
+            "filters": ["redact_private_links"],
+        },
+        # These name the path too: redacted on the logger, so any handler gets the clean line.
+        # runserver's request lines go to our console (Django's default handler for them had
+        # no redaction).
+        "django.server": {"filters": ["redact_private_links"], "propagate": True},
+        "django.security.csrf": {"filters": ["redact_private_links"], "propagate": True},
         # Console only: no mail_admins handler, whose reports would include the request.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # axes announces itself on every start and logs each attempt at INFO: keep warnings.
@@ -398,6 +409,17 @@ else:
     raise ImproperlyConfigured(
         f"TRUSTED_PROXY_COUNT must be a whole number from 0 to 10, not {_proxy_count!r}."
     )
+
+# Or, where the proxies' addresses are known rather than their number (a load balancer pool):
+# the networks (CIDRs, comma-separated) our proxies live in. REMOTE_ADDR must be inside one for
+# X-Forwarded-For to be read at all; the client is then the rightmost address outside them.
+# When set, it is used instead of TRUSTED_PROXY_COUNT.
+try:
+    TRUSTED_PROXY_NETWORKS = tuple(
+        ipaddress.ip_network(cidr, strict=False) for cidr in env_list("TRUSTED_PROXY_NETWORKS", [])
+    )
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_NETWORKS: {error}") from None
 
 if APP_ENV == "test":
     # Hashing strength is not under test; a fast hasher keeps the suite quick.
