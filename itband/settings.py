@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "itband",
     "assessments",
     "booking",
+    "desk",
+    "clinician",
 ]
 
 MIDDLEWARE = [

@@ -18,19 +18,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from assessments.models import Submission
-from itband.audit import audit_record
-from itband.forms import CrispyForm
-from itband.http import mark_no_store
-from itband.models import OutboxMessage
-from itband.outbox import outbox_resend
-from itband.roles import CLINICIAN, FRONT_DESK, has_role, role_required
-
-from . import desk_book, rules
-from .dates import validate_within_reach
-from .forms import BookingDetailsForm
-from .models import Appointment, Patient
-from .picker import parse_date, parse_start, select, slot_view
-from .services import (
+from booking import rules
+from booking.dates import validate_within_reach
+from booking.forms import BookingDetailsForm
+from booking.models import Appointment, Patient
+from booking.picker import parse_date, parse_start, select, slot_view
+from booking.services import (
     AlreadyBooked,
     AppointmentNotActive,
     BookingBlocked,
@@ -43,6 +36,14 @@ from .services import (
     appointment_reschedule,
     appointment_set_status,
 )
+from itband.audit import audit_record
+from itband.forms import CrispyForm
+from itband.http import mark_no_store
+from itband.models import OutboxMessage
+from itband.outbox import outbox_resend
+from itband.roles import CLINICIAN, FRONT_DESK, has_role, role_required
+
+from . import selectors as desk_book
 
 RED_FLAG_MESSAGE = (
     "This runner has an emergency or urgent intake that no clinician has cleared: a clinician "

@@ -12,11 +12,11 @@ from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils import timezone
 
+from booking.dates import validate_within_reach
+from booking.models import Location, Weekday, age_on
 from itband.forms import CrispyForm, Group
 
-from .dates import validate_within_reach
-from .desk_services import ContactDetails, clinic_zone
-from .models import Location, Weekday, age_on
+from .services import ContactDetails, clinic_zone
 
 TIME_WIDGET = {"type": "time", "step": "300"}
 DATE_WIDGET = {"type": "date"}
