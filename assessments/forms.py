@@ -79,7 +79,11 @@ def field_for(question: Question) -> forms.Field:
 
 
 class StepForm(forms.Form):
-    """One questionnaire step. ``stored`` are the draft's answers (from every step)."""
+    """One questionnaire step. ``stored`` are the draft's answers (from every step).
+
+    Not a CrispyForm, on purpose: crispy renders each field through its template pack's
+    includes and Django's per-option widgets, which for a step's ~45 options were most of the
+    page's time; ``rows()`` and templates/assessments/includes/step_questions.html do it."""
 
     def __init__(self, *args, questionnaire: Questionnaire, step: Step, stored: dict, **kwargs):
         self.questionnaire = questionnaire

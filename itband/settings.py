@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "itband",
     "assessments",
     "booking",
+    "desk",
+    "clinician",
 ]
 
 MIDDLEWARE = [

@@ -67,7 +67,7 @@ def test_desk_finds_a_patient_and_sees_a_summary(live_server, page: Page, clinic
     expect(page.locator("main")).not_to_contain_text("Outside of the knee")
     assert_accessible(page)
 
-    page.get_by_label("Email", exact=True).fill("not an email")
+    page.get_by_role("textbox", name="Email", exact=True).fill("not an email")
     page.get_by_role("button", name="Save contact details").click()
     expect(page.locator("#id_email_error")).to_contain_text("Enter an email address")
     expect(page.get_by_label("First name")).to_have_value("Riley")

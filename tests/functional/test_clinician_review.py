@@ -144,7 +144,7 @@ def test_queue_query_count_is_flat(client, clinician_user, django_assert_max_num
 
 
 def test_the_queue_is_paged_and_every_intake_is_reachable(client, clinician_user, monkeypatch):
-    from assessments import clinician_views
+    from clinician import views as clinician_views
 
     monkeypatch.setattr(clinician_views, "QUEUE_PAGE_SIZE", 2)
     intakes = [make_submission(first_name=f"R{i}") for i in range(5)]

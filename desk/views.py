@@ -6,6 +6,7 @@ import secrets
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.contrib import messages
 from django.db.models import F, Q, Value
@@ -17,18 +18,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from assessments.models import Submission
-from itband.audit import audit_record
-from itband.http import mark_no_store
-from itband.models import AuditEvent, OutboxMessage
-from itband.outbox import outbox_resend
-from itband.roles import CLINICIAN, FRONT_DESK, has_role, role_required
-
-from . import desk_book, rules
-from .dates import validate_within_reach
-from .forms import AccessibleForm, BookingDetailsForm
-from .models import Appointment, Patient
-from .picker import parse_date, parse_start, select, slot_view
-from .services import (
+from booking import rules
+from booking.dates import validate_within_reach
+from booking.forms import BookingDetailsForm
+from booking.models import Appointment, Patient
+from booking.picker import parse_date, parse_start, select, slot_view
+from booking.services import (
     AlreadyBooked,
     AppointmentNotActive,
     BookingBlocked,
@@ -41,6 +36,14 @@ from .services import (
     appointment_reschedule,
     appointment_set_status,
 )
+from itband.audit import audit_record
+from itband.forms import CrispyForm
+from itband.http import mark_no_store
+from itband.models import AuditEvent, OutboxMessage
+from itband.outbox import outbox_resend
+from itband.roles import CLINICIAN, FRONT_DESK, has_role, role_required
+
+from . import selectors as desk_book
 
 RED_FLAG_MESSAGE = (
     "This runner has an emergency or urgent intake that no clinician has cleared: a clinician "
@@ -89,7 +92,7 @@ def week(request: HttpRequest) -> HttpResponse:
     return mark_no_store(render(request, "desk/week.html", context))
 
 
-class CancelByDeskForm(AccessibleForm):
+class CancelByDeskForm(CrispyForm):
     by = forms.ChoiceField(
         label="Who cancels?",
         choices=[("desk", "The patient (they called us)"), ("clinic", "The clinic")],
@@ -273,6 +276,12 @@ def search_patients(query: str):
 def desk_details_form(data=None, *, initial=None, visit_day=None) -> BookingDetailsForm:
     form = BookingDetailsForm(data, initial=initial, visit_day=visit_day)
     form.fields.pop("accept_policy", None)  # the desk reads the policy to the caller
+    # Two columns on a wide screen; no guardian note or policy text (the desk tells the caller).
+    names = [name for name in form.fields if name != "guardian_consent"]
+    form.helper.layout = Layout(
+        Row(*(Column(name, css_class="col-md-6") for name in names), css_class="g-3"),
+        "guardian_consent",
+    )
     return form
 
 

@@ -19,8 +19,7 @@ from django.db.models.functions import Replace
 from django.utils import timezone
 
 from assessments.models import Submission
-
-from .models import (
+from booking.models import (
     Appointment,
     Clinician,
     Closure,
@@ -30,7 +29,7 @@ from .models import (
     Weekday,
     WeeklyAvailability,
 )
-from .services import BookingError, weekly_hours_add
+from booking.services import BookingError, weekly_hours_add
 
 # Phone numbers are typed as "(301) 555-0100", "301.555.0100", "+1 301 555 0100"…
 _PHONE_PUNCTUATION = ("(", ")", "-", " ", ".", "+", "/")
