@@ -12,7 +12,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from booking import rules
 from itband.http import private_page
 from itband.ratelimit import rate_limited
 
@@ -21,6 +20,7 @@ from .forms import ConsentForm, ContactForm, EmailLinkForm, StepForm
 from .models import Submission
 from .presenters import answer_sections, intake_safety_context, result_context
 from .questionnaire import CURRENT
+from .safety_hold import hold_browser
 from .services import (
     AssessmentError,
     Contact,
@@ -244,8 +244,11 @@ def safety_page(request: HttpRequest, submission: Submission, email_form, status
         **intake_safety_context(submission),
     }
     response = render(request, "assessments/safety.html", context, status=status)
-    # This browser stopped here: a cold /book/ sends it back to this page (booking.rules).
-    return rules.hold_browser(response, submission)
+    if submission.flag_cleared:
+        return response
+    # This browser stopped here: a cold /book/ sends it back to this page while the flag still
+    # blocks (booking.rules.hold_block decides that).
+    return hold_browser(response, submission)
 
 
 @private_page

@@ -16,21 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
-from django.core import signing
 from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models import Submission
+from assessments.safety_hold import HOLD_FOR, held_intake_pk
 from assessments.scoring import BOOKING_BLOCKING_LEVELS
 
 from .models import Appointment, AppointmentType
 
 RED_FLAG_WINDOW = timedelta(days=14)
-# The browser that stopped at a red flag: a signed cookie naming the intake, so going to /book/
-# cold and answering "none" to the safety question still leads to its safety page.
-HOLD_COOKIE = "booking_hold"
-HOLD_SALT = "booking.rules.hold"
+assert HOLD_FOR == RED_FLAG_WINDOW  # a browser stays held exactly as long as a flag blocks
 
 
 @dataclass(frozen=True)
@@ -241,31 +237,10 @@ def _blocks(intake: Submission) -> bool:
     )
 
 
-def hold_browser(response, intake: Submission):
-    """Mark this browser as the one that stopped at ``intake``'s red flag, for 14 days.
-    Signed (no one can forge another intake's hold or lift their own), HttpOnly, Lax."""
-    if _blocks(intake):
-        response.set_cookie(
-            HOLD_COOKIE,
-            signing.dumps(intake.pk, salt=HOLD_SALT),
-            max_age=int(RED_FLAG_WINDOW.total_seconds()),
-            httponly=True,
-            samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE,
-        )
-    return response
-
-
 def hold_block(request) -> BookingBlock | None:
     """The block of the flagged intake this browser stopped at, while it still blocks."""
-    value = request.COOKIES.get(HOLD_COOKIE)
-    if not value:
-        return None
-    try:
-        pk = signing.loads(value, salt=HOLD_SALT, max_age=RED_FLAG_WINDOW)
-    except signing.BadSignature:
-        return None
-    intake = Submission.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+    pk = held_intake_pk(request)
+    intake = Submission.objects.filter(pk=pk).first() if pk is not None else None
     if intake is None or not _blocks(intake):
         return None
     return BookingBlock(
