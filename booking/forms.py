@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from assessments import scoring
+from itband import contact
 from itband.forms import CrispyForm, Group
 
 from .models import age_on
@@ -105,25 +106,13 @@ class BookingDetailsForm(CrispyForm):
         )
 
     def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        if sum(ch.isdigit() for ch in phone) < 7:
-            raise forms.ValidationError("Enter a phone number with at least 7 digits.")
-        return phone
+        return contact.clean_phone(self.cleaned_data["phone"])
 
     def clean_guardian_phone(self) -> str:
-        phone = self.cleaned_data["guardian_phone"].strip()
-        if phone and sum(ch.isdigit() for ch in phone) < 7:
-            raise forms.ValidationError("Enter a phone number with at least 7 digits.")
-        return phone
+        return contact.clean_phone(self.cleaned_data["guardian_phone"], required=False)
 
     def clean_date_of_birth(self) -> date:
-        born = self.cleaned_data["date_of_birth"]
-        today = timezone.localdate()
-        if born >= today:
-            raise forms.ValidationError("The date of birth must be in the past.")
-        if age_on(born, today) > 110:
-            raise forms.ValidationError("Please check the year of birth.")
-        return born
+        return contact.clean_date_of_birth(self.cleaned_data["date_of_birth"])
 
     @property
     def is_minor(self) -> bool:

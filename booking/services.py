@@ -570,23 +570,14 @@ def _lock_identity(email: str, details: PatientDetails) -> None:
 
 
 def _patient_for(details: PatientDetails, *, now: datetime, update_contact: bool) -> Patient:
-    """The same runner is the same email, date of birth, first and last name (as the desk
-    matches intakes). Twins booked by one parent's email stay two patients, and a booking never
+    """The same runner (``booking.models.same_runner``: email, date of birth, first and last
+    name, as the desk matches intakes). Twins booked by one parent's email stay two patients, and a booking never
     renames someone else's record. An existing record's phone and guardian are refreshed only
     when ``update_contact`` (the desk, deliberately): the public form is answered by whoever
     knows those four details, and a guardian's address receives every manage link."""
     email = details.email.strip()
     _lock_identity(email, details)
-    patient = (
-        Patient.objects.filter(
-            email__iexact=email,
-            date_of_birth=details.date_of_birth,
-            first_name__iexact=details.first_name.strip(),
-            last_name__iexact=details.last_name.strip(),
-        )
-        .order_by("pk")
-        .first()
-    )
+    patient = Patient.objects.same_runner_as(details).first()
     if patient is None:
         patient = Patient(
             email=email,

@@ -13,10 +13,12 @@ from django import forms
 from django.utils import timezone
 
 from booking.dates import validate_within_reach
-from booking.models import Location, Weekday, age_on
+from booking.models import Location, Weekday
+from booking.services import PatientDetails
+from itband import contact
 from itband.forms import CrispyForm, Group
 
-from .services import ContactDetails, clinic_zone
+from .services import clinic_zone
 
 TIME_WIDGET = {"type": "time", "step": "300"}
 DATE_WIDGET = {"type": "date"}
@@ -25,13 +27,6 @@ DATE_WIDGET = {"type": "date"}
 def clock(value: time) -> str:
     """7:00, 12:30 (the way the clinic writes hours)."""
     return f"{value.hour}:{value.minute:02d}"
-
-
-def _phone_or_error(value: str, *, required: bool) -> str:
-    value = value.strip()
-    if (value or required) and sum(ch.isdigit() for ch in value) < 7:
-        raise forms.ValidationError("Enter a phone number with at least 7 digits.")
-    return value
 
 
 class PatientContactForm(CrispyForm):
@@ -105,22 +100,16 @@ class PatientContactForm(CrispyForm):
         )
 
     def clean_phone(self) -> str:
-        return _phone_or_error(self.cleaned_data["phone"], required=True)
+        return contact.clean_phone(self.cleaned_data["phone"])
 
     def clean_guardian_phone(self) -> str:
-        return _phone_or_error(self.cleaned_data["guardian_phone"], required=False)
+        return contact.clean_phone(self.cleaned_data["guardian_phone"], required=False)
 
     def clean_date_of_birth(self) -> date:
-        born = self.cleaned_data["date_of_birth"]
-        today = timezone.localdate()
-        if born >= today:
-            raise forms.ValidationError("The date of birth must be in the past.")
-        if age_on(born, today) > 110:
-            raise forms.ValidationError("Please check the year of birth.")
-        return born
+        return contact.clean_date_of_birth(self.cleaned_data["date_of_birth"])
 
-    def contact_details(self) -> ContactDetails:
-        return ContactDetails(**{name: self.cleaned_data[name] for name in self.fields})
+    def contact_details(self) -> PatientDetails:
+        return PatientDetails(**{name: self.cleaned_data[name] for name in self.fields})
 
 
 class WeeklyBlockForm(CrispyForm):
