@@ -359,6 +359,8 @@ class Appointment(models.Model):
 
     # Must match the condition of the exclusion constraint in migration 0003.
     HOLDING_STATUSES = (Status.BOOKED, Status.CHECKED_IN, Status.COMPLETED, Status.NO_SHOW)
+    # Still to come (or under way): what makes an intake's "next visit" (booking.services).
+    UPCOMING_STATUSES = (Status.BOOKED, Status.CHECKED_IN)
     CANCELLED_STATUSES = (Status.CANCELLED_PATIENT, Status.CANCELLED_CLINIC, Status.LATE_CANCEL)
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")

@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from assessments.models import Submission
-from assessments.services import submission_refresh_next_visit
 from itband.outbox import Attachment, outbox_enqueue
 
 from . import rules, schedule_cache
@@ -910,3 +910,30 @@ def weekly_hours_add(
         raise HoursOverlap
     block.save()
     return block
+
+
+# --- An intake's next visit (the review queue sorts on it) ------------------------------------
+# A visit stays "next" until two hours after its start (it may be under way or running late).
+NEXT_VISIT_GRACE = timedelta(hours=2)
+
+
+def submission_refresh_next_visit(*, submission_id: int, now=None) -> None:
+    """Store the intake's next visit still to come (Appointment.UPCOMING_STATUSES); called
+    after every change to an appointment linked to the intake."""
+    since = (now or timezone.now()) - NEXT_VISIT_GRACE
+    next_visit = Submission.objects.filter(
+        pk=submission_id,
+        appointments__status__in=Appointment.UPCOMING_STATUSES,
+        appointments__start__gte=since,
+    ).aggregate(next_visit=Min("appointments__start"))["next_visit"]
+    Submission.objects.filter(pk=submission_id).update(next_visit_at=next_visit)
+
+
+def submissions_move_past_visits(now=None, *, limit: int = 500) -> int:
+    """Periodic: a visit that has passed stops being its intake's next visit."""
+    now = now or timezone.now()
+    stale = Submission.objects.filter(next_visit_at__lt=now - NEXT_VISIT_GRACE)
+    ids = list(stale.values_list("pk", flat=True)[:limit])
+    for submission_id in ids:
+        submission_refresh_next_visit(submission_id=submission_id, now=now)
+    return len(ids)
