@@ -16,17 +16,13 @@ from booking.dates import validate_within_reach
 from booking.models import Location, Weekday
 from booking.services import PatientDetails
 from itband import contact
+from itband.datefmt import clock
 from itband.forms import CrispyForm, Group
 
 from .services import clinic_zone
 
 TIME_WIDGET = {"type": "time", "step": "300"}
 DATE_WIDGET = {"type": "date"}
-
-
-def clock(value: time) -> str:
-    """7:00, 12:30 (the way the clinic writes hours)."""
-    return f"{value.hour}:{value.minute:02d}"
 
 
 class PatientContactForm(CrispyForm):
