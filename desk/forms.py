@@ -17,7 +17,7 @@ from booking.models import Location, Weekday
 from booking.services import PatientDetails
 from itband import contact
 from itband.datefmt import clock
-from itband.forms import CrispyForm, Group
+from itband.forms import CrispyForm, Group, GuardianFields
 
 from .services import clinic_zone
 
@@ -25,7 +25,7 @@ TIME_WIDGET = {"type": "time", "step": "300"}
 DATE_WIDGET = {"type": "date"}
 
 
-class PatientContactForm(CrispyForm):
+class PatientContactForm(GuardianFields, CrispyForm):
     first_name = forms.CharField(
         max_length=100,
         error_messages={"required": "Enter the first name."},
@@ -58,20 +58,6 @@ class PatientContactForm(CrispyForm):
         },
         widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
     )
-    guardian_name = forms.CharField(
-        label="Parent or guardian's name", max_length=200, required=False
-    )
-    guardian_phone = forms.CharField(
-        label="Parent or guardian's phone",
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel"}),
-    )
-    guardian_email = forms.EmailField(
-        label="Parent or guardian's email",
-        required=False,
-        error_messages={"invalid": "Enter an email address like name@example.com."},
-    )
 
     def layout(self) -> Layout:
         return Layout(
@@ -97,9 +83,6 @@ class PatientContactForm(CrispyForm):
 
     def clean_phone(self) -> str:
         return contact.clean_phone(self.cleaned_data["phone"])
-
-    def clean_guardian_phone(self) -> str:
-        return contact.clean_phone(self.cleaned_data["guardian_phone"], required=False)
 
     def clean_date_of_birth(self) -> date:
         return contact.clean_date_of_birth(self.cleaned_data["date_of_birth"])
