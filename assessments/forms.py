@@ -1,11 +1,12 @@
 """Forms built from the questionnaire data: one generic form for every step."""
 
 import json
-from datetime import date
 
 from django import forms
 from django.utils.html import escape
 from django.utils.safestring import SafeString
+
+from itband import contact
 
 from .questionnaire import (
     KIND_INTEGER,
@@ -291,17 +292,10 @@ class ContactForm(forms.Form):
         self.fields["date_of_birth"].widget.attrs["autocomplete"] = "bday"
 
     def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        digits = [c for c in phone if c.isdigit()]
-        if phone and not 7 <= len(digits) <= 15:
-            raise forms.ValidationError("Please enter a phone number with 7 to 15 digits.")
-        return phone
+        return contact.clean_phone(self.cleaned_data["phone"], required=False)
 
     def clean_date_of_birth(self):
-        born = self.cleaned_data["date_of_birth"]
-        if born and not date(1900, 1, 1) <= born <= date.today():
-            raise forms.ValidationError("Please enter your real date of birth.")
-        return born
+        return contact.clean_date_of_birth(self.cleaned_data["date_of_birth"])
 
 
 class EmailLinkForm(forms.Form):

@@ -7,7 +7,8 @@ from django import forms
 from django.utils import timezone
 
 from assessments import scoring
-from itband.forms import CrispyForm, Group
+from itband import contact
+from itband.forms import CrispyForm, Group, GuardianFields
 
 from .models import age_on
 from .services import ADULT_AGE, PatientDetails
@@ -24,7 +25,7 @@ POLICY_NOTE = (
 )
 
 
-class BookingDetailsForm(CrispyForm):
+class BookingDetailsForm(GuardianFields, CrispyForm):
     first_name = forms.CharField(
         max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
     )
@@ -46,16 +47,6 @@ class BookingDetailsForm(CrispyForm):
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Enter a date of birth like 1990-04-23."},
     )
-    guardian_name = forms.CharField(
-        label="Parent or guardian's name", max_length=200, required=False
-    )
-    guardian_phone = forms.CharField(
-        label="Parent or guardian's phone",
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel"}),
-    )
-    guardian_email = forms.EmailField(label="Parent or guardian's email", required=False)
     guardian_consent = forms.BooleanField(
         label="I am the runner's parent or guardian and I consent to this evaluation.",
         required=False,
@@ -105,25 +96,10 @@ class BookingDetailsForm(CrispyForm):
         )
 
     def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        if sum(ch.isdigit() for ch in phone) < 7:
-            raise forms.ValidationError("Enter a phone number with at least 7 digits.")
-        return phone
-
-    def clean_guardian_phone(self) -> str:
-        phone = self.cleaned_data["guardian_phone"].strip()
-        if phone and sum(ch.isdigit() for ch in phone) < 7:
-            raise forms.ValidationError("Enter a phone number with at least 7 digits.")
-        return phone
+        return contact.clean_phone(self.cleaned_data["phone"])
 
     def clean_date_of_birth(self) -> date:
-        born = self.cleaned_data["date_of_birth"]
-        today = timezone.localdate()
-        if born >= today:
-            raise forms.ValidationError("The date of birth must be in the past.")
-        if age_on(born, today) > 110:
-            raise forms.ValidationError("Please check the year of birth.")
-        return born
+        return contact.clean_date_of_birth(self.cleaned_data["date_of_birth"])
 
     @property
     def is_minor(self) -> bool:

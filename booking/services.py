@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from assessments.models import Submission
-from assessments.services import submission_refresh_next_visit
 from itband.outbox import Attachment, outbox_enqueue
 
 from . import rules, schedule_cache
@@ -570,23 +570,14 @@ def _lock_identity(email: str, details: PatientDetails) -> None:
 
 
 def _patient_for(details: PatientDetails, *, now: datetime, update_contact: bool) -> Patient:
-    """The same runner is the same email, date of birth, first and last name (as the desk
-    matches intakes). Twins booked by one parent's email stay two patients, and a booking never
+    """The same runner (``booking.models.same_runner``: email, date of birth, first and last
+    name, as the desk matches intakes). Twins booked by one parent's email stay two patients, and a booking never
     renames someone else's record. An existing record's phone and guardian are refreshed only
     when ``update_contact`` (the desk, deliberately): the public form is answered by whoever
     knows those four details, and a guardian's address receives every manage link."""
     email = details.email.strip()
     _lock_identity(email, details)
-    patient = (
-        Patient.objects.filter(
-            email__iexact=email,
-            date_of_birth=details.date_of_birth,
-            first_name__iexact=details.first_name.strip(),
-            last_name__iexact=details.last_name.strip(),
-        )
-        .order_by("pk")
-        .first()
-    )
+    patient = Patient.objects.same_runner_as(details).first()
     if patient is None:
         patient = Patient(
             email=email,
@@ -967,3 +958,30 @@ def weekly_hours_add(
         raise HoursOverlap
     block.save()
     return block
+
+
+# --- An intake's next visit (the review queue sorts on it) ------------------------------------
+# A visit stays "next" until two hours after its start (it may be under way or running late).
+NEXT_VISIT_GRACE = timedelta(hours=2)
+
+
+def submission_refresh_next_visit(*, submission_id: int, now=None) -> None:
+    """Store the intake's next visit still to come (Appointment.UPCOMING_STATUSES); called
+    after every change to an appointment linked to the intake."""
+    since = (now or timezone.now()) - NEXT_VISIT_GRACE
+    next_visit = Submission.objects.filter(
+        pk=submission_id,
+        appointments__status__in=Appointment.UPCOMING_STATUSES,
+        appointments__start__gte=since,
+    ).aggregate(next_visit=Min("appointments__start"))["next_visit"]
+    Submission.objects.filter(pk=submission_id).update(next_visit_at=next_visit)
+
+
+def submissions_move_past_visits(now=None, *, limit: int = 500) -> int:
+    """Periodic: a visit that has passed stops being its intake's next visit."""
+    now = now or timezone.now()
+    stale = Submission.objects.filter(next_visit_at__lt=now - NEXT_VISIT_GRACE)
+    ids = list(stale.values_list("pk", flat=True)[:limit])
+    for submission_id in ids:
+        submission_refresh_next_visit(submission_id=submission_id, now=now)
+    return len(ids)

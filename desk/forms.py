@@ -13,28 +13,19 @@ from django import forms
 from django.utils import timezone
 
 from booking.dates import validate_within_reach
-from booking.models import Location, Weekday, age_on
-from itband.forms import CrispyForm, Group
+from booking.models import Location, Weekday
+from booking.services import PatientDetails
+from itband import contact
+from itband.datefmt import clock
+from itband.forms import CrispyForm, Group, GuardianFields
 
-from .services import ContactDetails, clinic_zone
+from .services import clinic_zone
 
 TIME_WIDGET = {"type": "time", "step": "300"}
 DATE_WIDGET = {"type": "date"}
 
 
-def clock(value: time) -> str:
-    """7:00, 12:30 (the way the clinic writes hours)."""
-    return f"{value.hour}:{value.minute:02d}"
-
-
-def _phone_or_error(value: str, *, required: bool) -> str:
-    value = value.strip()
-    if (value or required) and sum(ch.isdigit() for ch in value) < 7:
-        raise forms.ValidationError("Enter a phone number with at least 7 digits.")
-    return value
-
-
-class PatientContactForm(CrispyForm):
+class PatientContactForm(GuardianFields, CrispyForm):
     first_name = forms.CharField(
         max_length=100,
         error_messages={"required": "Enter the first name."},
@@ -67,20 +58,6 @@ class PatientContactForm(CrispyForm):
         },
         widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
     )
-    guardian_name = forms.CharField(
-        label="Parent or guardian's name", max_length=200, required=False
-    )
-    guardian_phone = forms.CharField(
-        label="Parent or guardian's phone",
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel"}),
-    )
-    guardian_email = forms.EmailField(
-        label="Parent or guardian's email",
-        required=False,
-        error_messages={"invalid": "Enter an email address like name@example.com."},
-    )
 
     def layout(self) -> Layout:
         return Layout(
@@ -105,22 +82,13 @@ class PatientContactForm(CrispyForm):
         )
 
     def clean_phone(self) -> str:
-        return _phone_or_error(self.cleaned_data["phone"], required=True)
-
-    def clean_guardian_phone(self) -> str:
-        return _phone_or_error(self.cleaned_data["guardian_phone"], required=False)
+        return contact.clean_phone(self.cleaned_data["phone"])
 
     def clean_date_of_birth(self) -> date:
-        born = self.cleaned_data["date_of_birth"]
-        today = timezone.localdate()
-        if born >= today:
-            raise forms.ValidationError("The date of birth must be in the past.")
-        if age_on(born, today) > 110:
-            raise forms.ValidationError("Please check the year of birth.")
-        return born
+        return contact.clean_date_of_birth(self.cleaned_data["date_of_birth"])
 
-    def contact_details(self) -> ContactDetails:
-        return ContactDetails(**{name: self.cleaned_data[name] for name in self.fields})
+    def contact_details(self) -> PatientDetails:
+        return PatientDetails(**{name: self.cleaned_data[name] for name in self.fields})
 
 
 class WeeklyBlockForm(CrispyForm):

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from booking.models import Clinician, Closure, TimeOff, Weekday, WeeklyAvailability
 from booking.services import BookingError, HoursOverlap
+from itband.datefmt import clock
 from itband.roles import FRONT_DESK, role_required
 
 from . import services as desk_services
-from .forms import ClosureForm, TimeOffForm, WeeklyBlockForm, clock
+from .forms import ClosureForm, TimeOffForm, WeeklyBlockForm
 
 
 def _pk(value) -> int | None:

@@ -46,11 +46,9 @@ class Column:
 
     @property
     def hours_text(self) -> str:
-        """'Bethesda 7:00–12:00, Bethesda 13:00–19:00'."""
+        """'Bethesda 7:00 AM–12:00 PM, Bethesda 1:00 PM–7:00 PM'."""
         return ", ".join(
-            f"{block.location.name} {block.start.hour}:{block.start.minute:02d}"
-            f"–{block.end.hour}:{block.end.minute:02d}"
-            for block in self.hours
+            f"{block.location.name} {clock(block.start)}–{clock(block.end)}" for block in self.hours
         )
 
 

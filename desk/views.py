@@ -9,8 +9,7 @@ from urllib.parse import urlencode
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.contrib import messages
-from django.db.models import F, Q, Value
-from django.db.models.functions import Replace
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from assessments.models import Submission
 from booking import rules
 from booking.dates import validate_within_reach
 from booking.forms import BookingDetailsForm
-from booking.models import Appointment, Patient
+from booking.models import Appointment, Patient, same_runner
 from booking.picker import parse_date, parse_start, select, slot_view
 from booking.services import (
     AlreadyBooked,
@@ -249,28 +248,9 @@ class PatientSearchForm(forms.Form):
     )
 
 
-def phone_digits(field: str = "phone"):
-    """The phone number with its punctuation removed, computed in the database."""
-    expression = F(field)
-    for character in ("(", ")", "-", " ", ".", "+"):
-        expression = Replace(expression, Value(character), Value(""))
-    return expression
-
-
 def search_patients(query: str):
-    """Patients by any word of their name, their email, or the digits of their phone."""
-    query = query.strip()
-    if not query:
-        return Patient.objects.none()
-    digits = "".join(c for c in query if c.isdigit())
-    match = Q(email__icontains=query)
-    for word in query.split():
-        match |= Q(first_name__icontains=word) | Q(last_name__icontains=word)
-    patients = Patient.objects.all()
-    if len(digits) >= 4:
-        patients = patients.annotate(digits=phone_digits())
-        match |= Q(digits__contains=digits)
-    return patients.filter(match).order_by("last_name", "first_name")[:25]
+    """The desk's patient search (``Patient.objects.matching``), for booking a caller."""
+    return Patient.objects.matching(query).order_by("last_name", "first_name")[:25]
 
 
 def desk_details_form(data=None, *, initial=None, visit_day=None) -> BookingDetailsForm:
@@ -283,20 +263,6 @@ def desk_details_form(data=None, *, initial=None, visit_day=None) -> BookingDeta
         "guardian_consent",
     )
     return form
-
-
-def intake_matches(submission: Submission, details) -> bool:
-    """An intake is attached only when email, name and date of birth all match."""
-
-    def same(a: str, b: str) -> bool:
-        return a.strip().casefold() == b.strip().casefold()
-
-    return (
-        same(submission.email, details.email)
-        and same(submission.first_name, details.first_name)
-        and same(submission.last_name, details.last_name)
-        and submission.date_of_birth == details.date_of_birth
-    )
 
 
 @role_required(FRONT_DESK)
@@ -368,7 +334,7 @@ def book(request: HttpRequest) -> HttpResponse:
         chosen = request.POST.get("intake", "")
         if chosen:
             intake = next((s for s in intakes if str(s.pk) == chosen), None)
-            if intake is None or not intake_matches(intake, details):
+            if intake is None or not same_runner(intake, details):
                 form.add_error(
                     None,
                     "That intake's name and date of birth do not match this patient, "

@@ -12,6 +12,8 @@ from django import forms
 from django.forms.utils import pretty_name
 from django.utils.html import format_html
 
+from . import contact
+
 OPTIONAL = '{} <span class="fw-normal text-body-secondary">(optional)</span>'
 
 
@@ -47,3 +49,29 @@ class CrispyForm(forms.Form):
 
     def layout(self) -> Layout | None:
         return None
+
+
+class GuardianFields(forms.Form):
+    """A minor's parent or guardian, as the booking form and the desk's contact form ask for
+    them (whether they are needed depends on the runner's age: the booking form's clean)."""
+
+    # The runner's own fields first, wherever a subclass declares them.
+    field_order = ["first_name", "last_name", "email", "phone", "date_of_birth"]
+
+    guardian_name = forms.CharField(
+        label="Parent or guardian's name", max_length=200, required=False
+    )
+    guardian_phone = forms.CharField(
+        label="Parent or guardian's phone",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel"}),
+    )
+    guardian_email = forms.EmailField(
+        label="Parent or guardian's email",
+        required=False,
+        error_messages={"invalid": "Enter an email address like name@example.com."},
+    )
+
+    def clean_guardian_phone(self) -> str:
+        return contact.clean_phone(self.cleaned_data["guardian_phone"], required=False)

@@ -343,11 +343,33 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 PERIODIC_RELAY_SECONDS = env_int("PERIODIC_RELAY_SECONDS", 10)
+# The periodic jobs, listed once: Celery beat runs each "task" every "every" seconds in
+# production; `manage.py run_background` calls each "service" in the embedded default (the
+# task is a thin wrapper around it). Dotted paths: this package imports no app.
+PERIODIC_JOBS = {
+    "outbox-relay": {
+        "service": "itband.outbox.outbox_relay",
+        "task": "itband.tasks.relay_outbox",
+        "every": PERIODIC_RELAY_SECONDS,
+    },
+    "appointment-reminders": {
+        "service": "booking.services.reminders_send_due",
+        "task": "booking.tasks.send_due_reminders",
+        "every": 60,
+    },
+    "draft-clean-up": {
+        "service": "assessments.services.drafts_purge_expired",
+        "task": "assessments.tasks.purge_expired_drafts",
+        "every": 3600,
+    },
+    "past-visits": {
+        "service": "booking.services.submissions_move_past_visits",
+        "task": "booking.tasks.move_past_visits",
+        "every": 900,
+    },
+}
 CELERY_BEAT_SCHEDULE = {
-    "outbox-relay": {"task": "itband.tasks.relay_outbox", "schedule": PERIODIC_RELAY_SECONDS},
-    "appointment-reminders": {"task": "booking.tasks.send_due_reminders", "schedule": 60},
-    "draft-clean-up": {"task": "assessments.tasks.purge_expired_drafts", "schedule": 3600},
-    "past-visits": {"task": "assessments.tasks.move_past_visits", "schedule": 900},
+    name: {"task": job["task"], "schedule": job["every"]} for name, job in PERIODIC_JOBS.items()
 }
 
 # --- Logging: never request bodies, answers or contact details ------------------------------
@@ -388,13 +410,6 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "itband.logs.NoRequestBodyReporterFilter"
 
 DEMO_PASSWORD = "runner-demo-2026"  # noqa: S105 - printed by `make run`; seed_demo refuses production.
 
-# Periodic services, by dotted path: run by `manage.py run_background` in the embedded default.
-PERIODIC_JOBS = {
-    "outbox-relay": "itband.outbox.outbox_relay",
-    "appointment-reminders": "booking.services.reminders_send_due",
-    "draft-clean-up": "assessments.services.drafts_purge_expired",
-    "past-visits": "assessments.services.submissions_move_past_visits",
-}
 # How many reverse proxies of our own stand in front of the app, each appending the address it
 # received the request from to X-Forwarded-For. itband.http.client_ip takes the address that
 # many hops from the right (never the client-written left end); 0 means REMOTE_ADDR. Lockouts,

@@ -10,6 +10,9 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PURE_MODULES = (
     "assessments.scoring",
+    "assessments.scoring.rubric",
+    "assessments.scoring.result",
+    "assessments.scoring.algorithm",
     "assessments.scoring_v2",
     "assessments.questionnaire",
     "assessments.questionnaire.model",
