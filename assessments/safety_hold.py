@@ -27,13 +27,41 @@ def hold_browser(response, intake):
     return response
 
 
-def held_intake_pk(request) -> int | None:
-    """The intake this browser stopped at, if its mark is genuine and less than 14 days old."""
+def hold_browser_for_signs(response, codes):
+    """Mark this browser as one that ticked these emergency or urgent signs on the booking
+    page's own safety question (no intake, so no one can clear it: the runner calls us).
+    Without the mark, the back button and "None of these" would book around the answer."""
+    response.set_cookie(
+        HOLD_COOKIE,
+        signing.dumps({"signs": sorted(codes)}, salt=HOLD_SALT),
+        max_age=int(HOLD_FOR.total_seconds()),
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+def _held(request):
     value = request.COOKIES.get(HOLD_COOKIE)
     if not value:
         return None
     try:
-        pk = signing.loads(value, salt=HOLD_SALT, max_age=HOLD_FOR)
+        return signing.loads(value, salt=HOLD_SALT, max_age=HOLD_FOR)
     except signing.BadSignature:
         return None
-    return pk if isinstance(pk, int) else None
+
+
+def held_intake_pk(request) -> int | None:
+    """The intake this browser stopped at, if its mark is genuine and less than 14 days old."""
+    held = _held(request)
+    return held if isinstance(held, int) else None
+
+
+def held_signs(request) -> tuple[str, ...]:
+    """The signs this browser ticked on the booking page's safety question (genuine mark, less
+    than 14 days old), else nothing."""
+    held = _held(request)
+    if isinstance(held, dict) and isinstance(held.get("signs"), list):
+        return tuple(code for code in held["signs"] if isinstance(code, str))
+    return ()

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import scoring
 from assessments.presenters import intake_safety_context, safety_context
+from assessments.safety_hold import held_signs, hold_browser_for_signs
 from itband.audit import audit_record
 from itband.http import private_page
 from itband.models import AuditEvent
@@ -53,6 +54,16 @@ def _block(request, intake) -> rules.BookingBlock | None:
     if block is not None and block.own:
         return block
     return rules.hold_block(request) or block
+
+
+def _cold_hold(request) -> HttpResponse | None:
+    """The safety page again for a browser that ticked an emergency or urgent sign on the
+    booking page's own safety question in the last 14 days (booking without an intake only:
+    an intake's own answers and a clinician's clearance govern a booking with its token)."""
+    flags = scoring.flags_for(held_signs(request))
+    if not scoring.blocking_level(flags):
+        return None
+    return render(request, "booking/safety.html", safety_context(flags))
 
 
 def _identity_refused(request, *, block=None, existing: Appointment | None = None) -> HttpResponse:
@@ -109,6 +120,8 @@ def start(request):
     block = _block(request, intake)
     if block is not None:
         return _refused(request, block)
+    if intake is None and (held := _cold_hold(request)) is not None:
+        return held
     selection = select(data, intake=intake)
     needs_screen = selection.complete and rules.screen_required(selection.appointment_type, intake)
     if request.method == "POST":
@@ -117,8 +130,10 @@ def start(request):
             return _screen(request, selection, form, unknown_intake=unknown_intake, status=400)
         flags = form.flags()
         if scoring.blocking_level(flags):
-            # Answered in a POST, so the signs never appear in a URL or a log.
-            return render(request, "booking/safety.html", safety_context(flags))
+            # Answered in a POST, so the signs never appear in a URL or a log. This browser
+            # keeps the answer: going back to tick "None of these" leads here again.
+            response = render(request, "booking/safety.html", safety_context(flags))
+            return hold_browser_for_signs(response, [flag.code for flag in flags])
         selection.screened = True
         return redirect(selection.url(reverse("booking:start")))
     if needs_screen and not selection.screened:
@@ -232,6 +247,8 @@ def details(request):
     block = _block(request, intake)
     if block is not None:
         return _refused(request, block)
+    if intake is None and (held := _cold_hold(request)) is not None:
+        return held
     selection = select(data, intake=intake, fresh=request.method == "POST")
     if not selection.complete:
         messages.info(request, "Please choose a clinic, an appointment type and a time.")

@@ -173,8 +173,10 @@ def test_the_menu_link_from_a_safety_page_leads_to_the_question_not_to_times(cli
     assert "Before you book" in cold and "/book/details/" not in cold
     signs = other.post("/book/", {"location": clinic.location.slug, "signs": ["calf_clot"]})
     assert "Please get emergency care now" in signs.content.decode()
-    # Answering "none of these" still meets the same rule at the details, by identity.
-    assert_refused_politely(book(other, clinic, start))
+    # That browser is now held by its own answer; a third one answering "none of these" still
+    # meets the same rule at the details, by identity.
+    assert "Please get emergency care now" in book(other, clinic, start).content.decode()
+    assert_refused_politely(book(client.__class__(), clinic, start))
     assert not Appointment.objects.exists()
 
 
@@ -530,3 +532,33 @@ def test_an_identity_only_flag_beside_the_runners_own_is_no_way_round(
         client, clinic, patient, start, override_confirm="on", override_reason="Not theirs"
     )
     assert forced.status_code == 400 and not Appointment.objects.exists()
+
+
+def test_a_sign_on_the_cold_screen_holds_this_browser_for_14_days(
+    client, clinic, start, pinned_clock
+):
+    """Ticking a sign, then going back to tick "None of these", is not a way round: the same
+    browser gets the safety page on /book/ and on a time link, until the 14 days are over."""
+    cold = {"location": clinic.location.slug, "type": "initial-evaluation"}
+    client.post("/book/", {**cold, "signs": ["cannot_bear_weight"]})
+    cookie = client.cookies["booking_hold"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert "cannot_bear_weight" not in cookie.value  # signed and encoded, not a readable list
+
+    again = client.post("/book/", {**cold, "signs": "none"})
+    assert again.status_code == 200 and "Please see a doctor today" in again.content.decode()
+    assert (
+        "Please see a doctor today"
+        in client.get("/book/details/", picked(clinic, start)).content.decode()
+    )
+    assert book(client, clinic, start).status_code == 200
+    assert not Appointment.objects.exists()
+
+    pinned_clock.shift(timedelta(days=14, minutes=1))
+    assert client.post("/book/", {**cold, "signs": "none"}).status_code == 302
+
+
+def test_a_forged_cold_hold_is_ignored(client, clinic, start):
+    client.cookies["booking_hold"] = '{"signs": ["calf_clot"]}'  # unsigned: ignored
+    assert book(client, clinic, start).status_code == 302
+    assert Appointment.objects.count() == 1
