@@ -1,12 +1,13 @@
 """Forms built from the questionnaire data: one generic form for every step."""
 
 import json
-from datetime import date
 from functools import cached_property
 
 from django import forms
 from django.utils.html import escape
 from django.utils.safestring import SafeString
+
+from itband import contact
 
 from .questionnaire import (
     KIND_INTEGER,
@@ -88,7 +89,11 @@ def field_for(question: Question) -> forms.Field:
 
 
 class StepForm(forms.Form):
-    """One questionnaire step. ``stored`` are the draft's answers (from every step)."""
+    """One questionnaire step. ``stored`` are the draft's answers (from every step).
+
+    Not a CrispyForm, on purpose: crispy renders each field through its template pack's
+    includes and Django's per-option widgets, which for a step's ~45 options were most of the
+    page's time; ``rows()`` and templates/assessments/includes/step_questions.html do it."""
 
     def __init__(self, *args, questionnaire: Questionnaire, step: Step, stored: dict, **kwargs):
         self.questionnaire = questionnaire
@@ -346,17 +351,10 @@ class ContactForm(forms.Form):
         self.fields["date_of_birth"].widget.attrs["autocomplete"] = "bday"
 
     def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        digits = [c for c in phone if c.isdigit()]
-        if phone and not 7 <= len(digits) <= 15:
-            raise forms.ValidationError("Please enter a phone number with 7 to 15 digits.")
-        return phone
+        return contact.clean_phone(self.cleaned_data["phone"], required=False)
 
     def clean_date_of_birth(self):
-        born = self.cleaned_data["date_of_birth"]
-        if born and not date(1900, 1, 1) <= born <= date.today():
-            raise forms.ValidationError("Please enter your real date of birth.")
-        return born
+        return contact.clean_date_of_birth(self.cleaned_data["date_of_birth"])
 
 
 class EmailLinkForm(forms.Form):

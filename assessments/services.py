@@ -3,13 +3,12 @@
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Min
 from django.urls import reverse
 from django.utils import timezone
 
@@ -288,34 +287,3 @@ def clinician_note_add(*, submission: Submission, author, body: str):
     from .models import ClinicianNote
 
     return ClinicianNote.objects.create(submission=submission, author=author, body=body.strip())
-
-
-# Statuses of a visit still to come (booking's Appointment.Status values, read by name here
-# because this app never imports booking).
-UPCOMING_VISIT_STATUSES = ("booked", "checked_in")
-
-
-# A visit stays "next" until two hours after its start (it may be under way or running late).
-NEXT_VISIT_GRACE = timedelta(hours=2)
-
-
-def submission_refresh_next_visit(*, submission_id: int, now=None) -> None:
-    """Store the intake's next booked visit (the review queue sorts on it). The booking
-    services call this after every change to an appointment linked to the intake."""
-    since = (now or timezone.now()) - NEXT_VISIT_GRACE
-    next_visit = Submission.objects.filter(
-        pk=submission_id,
-        appointments__status__in=UPCOMING_VISIT_STATUSES,
-        appointments__start__gte=since,
-    ).aggregate(next_visit=Min("appointments__start"))["next_visit"]
-    Submission.objects.filter(pk=submission_id).update(next_visit_at=next_visit)
-
-
-def submissions_move_past_visits(now=None, *, limit: int = 500) -> int:
-    """Periodic: a visit that has passed stops being its intake's next visit."""
-    now = now or timezone.now()
-    stale = Submission.objects.filter(next_visit_at__lt=now - NEXT_VISIT_GRACE)
-    ids = list(stale.values_list("pk", flat=True)[:limit])
-    for submission_id in ids:
-        submission_refresh_next_visit(submission_id=submission_id, now=now)
-    return len(ids)

@@ -20,6 +20,7 @@ from .forms import ConsentForm, ContactForm, EmailLinkForm, StepForm
 from .models import Submission
 from .presenters import answer_sections, intake_safety_context, result_context
 from .questionnaire import CURRENT, Questionnaire
+from .safety_hold import hold_browser
 from .services import (
     AssessmentError,
     Contact,
@@ -294,7 +295,12 @@ def safety_page(request: HttpRequest, submission: Submission, email_form, status
         "book_url": book_url,
         **intake_safety_context(submission),
     }
-    return render(request, "assessments/safety.html", context, status=status)
+    response = render(request, "assessments/safety.html", context, status=status)
+    if submission.flag_cleared:
+        return response
+    # This browser stopped here: a cold /book/ sends it back to this page while the flag still
+    # blocks (booking.rules.hold_block decides that).
+    return hold_browser(response, submission)
 
 
 @private_page

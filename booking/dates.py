@@ -4,7 +4,8 @@ Dates like 9999-12-31 or 0001-01-01 are valid ISO dates but overflow the day ari
 calendar (a 500). The book never needs more than a year back or two years ahead.
 """
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import timezone
@@ -24,3 +25,10 @@ def validate_within_reach(day: date) -> None:
         day = day.date()
     if day is not None and not within_reach(day):
         raise forms.ValidationError("Please enter a date within a year back or two years ahead.")
+
+
+def local_bounds(zone: ZoneInfo, first: date, days: int) -> tuple[datetime, datetime]:
+    """The aware start of ``first`` and of the day ``days`` later, in ``zone``."""
+    start = datetime.combine(first, time(0), tzinfo=zone)
+    end = datetime.combine(first + timedelta(days=days), time(0), tzinfo=zone)
+    return start, end

@@ -2,50 +2,30 @@
 
 from datetime import date
 
+from crispy_forms.layout import HTML, Layout
 from django import forms
 from django.utils import timezone
 
 from assessments import scoring
+from itband import contact
+from itband.forms import CrispyForm, Group, GuardianFields
 
 from .models import age_on
 from .services import ADULT_AGE, PatientDetails
 
-
-class AccessibleForm(forms.Form):
-    """Bootstrap classes, and aria-describedby / aria-invalid tying each field to its messages."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif not isinstance(widget, forms.HiddenInput):
-                widget.attrs.setdefault("class", "form-control")
-            self._describe(name)
-
-    def _describe(self, name: str) -> None:
-        field = self.fields[name]
-        ids = []
-        if field.help_text:
-            ids.append(f"id_{name}_helptext")
-        if self.is_bound and name in self._errors_or_empty():
-            ids.append(f"id_{name}_error")
-            field.widget.attrs["aria-invalid"] = "true"
-            field.widget.attrs["class"] = field.widget.attrs.get("class", "") + " is-invalid"
-        if ids:
-            field.widget.attrs["aria-describedby"] = " ".join(ids)
-
-    def _errors_or_empty(self):
-        return self._errors or {}
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.fields:
-            self._describe(name)
+GUARDIAN_ABOUT = (
+    '<p class="form-text" id="guardian-about">If the runner will be under 18 on the day of the '
+    "visit, a parent or guardian gives their name, a phone number or an email, and their "
+    "consent. Leave this empty otherwise.</p>"
+)
+POLICY_NOTE = (
+    '<p>Please read our <a href="{% url \'cancellation-policy\' %}" target="_blank" '
+    'rel="noopener">cancellation policy (opens in a new tab)</a>: you can cancel or reschedule '
+    "online up to the cut-off before your visit; after that, please call the clinic.</p>"
+)
 
 
-class BookingDetailsForm(AccessibleForm):
+class BookingDetailsForm(GuardianFields, CrispyForm):
     first_name = forms.CharField(
         max_length=100, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
     )
@@ -67,16 +47,6 @@ class BookingDetailsForm(AccessibleForm):
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
         error_messages={"invalid": "Enter a date of birth like 1990-04-23."},
     )
-    guardian_name = forms.CharField(
-        label="Parent or guardian's name", max_length=200, required=False
-    )
-    guardian_phone = forms.CharField(
-        label="Parent or guardian's phone",
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel"}),
-    )
-    guardian_email = forms.EmailField(label="Parent or guardian's email", required=False)
     guardian_consent = forms.BooleanField(
         label="I am the runner's parent or guardian and I consent to this evaluation.",
         required=False,
@@ -100,26 +70,36 @@ class BookingDetailsForm(AccessibleForm):
         for name, message in self.REQUIRED_MESSAGES.items():
             self.fields[name].error_messages["required"] = message
 
-    def clean_phone(self) -> str:
-        phone = self.cleaned_data["phone"].strip()
-        if sum(ch.isdigit() for ch in phone) < 7:
-            raise forms.ValidationError("Enter a phone number with at least 7 digits.")
-        return phone
+    def layout(self) -> Layout:
+        return Layout(
+            Group(
+                "The runner",
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "date_of_birth",
+                css_class="mb-3",
+            ),
+            Group(
+                "Parent or guardian (only for runners under 18)",
+                HTML(GUARDIAN_ABOUT),
+                "guardian_name",
+                "guardian_phone",
+                "guardian_email",
+                "guardian_consent",
+                css_class="mb-3",
+                aria_describedby="guardian-about",
+            ),
+            HTML(POLICY_NOTE),
+            "accept_policy",
+        )
 
-    def clean_guardian_phone(self) -> str:
-        phone = self.cleaned_data["guardian_phone"].strip()
-        if phone and sum(ch.isdigit() for ch in phone) < 7:
-            raise forms.ValidationError("Enter a phone number with at least 7 digits.")
-        return phone
+    def clean_phone(self) -> str:
+        return contact.clean_phone(self.cleaned_data["phone"])
 
     def clean_date_of_birth(self) -> date:
-        born = self.cleaned_data["date_of_birth"]
-        today = timezone.localdate()
-        if born >= today:
-            raise forms.ValidationError("The date of birth must be in the past.")
-        if age_on(born, today) > 110:
-            raise forms.ValidationError("Please check the year of birth.")
-        return born
+        return contact.clean_date_of_birth(self.cleaned_data["date_of_birth"])
 
     @property
     def is_minor(self) -> bool:
@@ -164,9 +144,9 @@ class BookingDetailsForm(AccessibleForm):
         )
 
 
-class CancelForm(AccessibleForm):
+class CancelForm(CrispyForm):
     reason = forms.CharField(
-        label="Reason (optional)",
+        label="Reason",
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),

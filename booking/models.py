@@ -8,7 +8,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Replace
 from django.urls import reverse
+
+from itband import contact
 
 
 class Location(models.Model):
@@ -229,6 +233,61 @@ class Closure(models.Model):
         return f"{self.location} closed {self.date:%Y-%m-%d}"
 
 
+# A patient search by phone needs this many digits: fewer (an area code) matches half the book.
+SEARCH_PHONE_MIN_DIGITS = 4
+# Phone numbers are typed as "(301) 555-0100", "301.555.0100", "+1 301 555 0100"…
+_PHONE_PUNCTUATION = ("(", ")", "-", " ", ".", "+", "/")
+
+
+def same_runner(a, b) -> bool:
+    """ "The same runner", when a record is reused or an intake attached to a visit: the same
+    email, first and last name (any case, spaces trimmed) and date of birth. Twins booked with
+    one parent's email stay two. (booking.rules is wider on purpose for red flags.)"""
+
+    def same(x: str | None, y: str | None) -> bool:
+        return (x or "").strip().casefold() == (y or "").strip().casefold()
+
+    return (
+        same(a.email, b.email)
+        and same(a.first_name, b.first_name)
+        and same(a.last_name, b.last_name)
+        and a.date_of_birth == b.date_of_birth
+    )
+
+
+class PatientQuerySet(models.QuerySet):
+    def same_runner_as(self, details) -> "PatientQuerySet":
+        """The records of the runner with these details (``same_runner``), oldest first."""
+        return self.filter(
+            email__iexact=details.email.strip(),
+            date_of_birth=details.date_of_birth,
+            first_name__iexact=details.first_name.strip(),
+            last_name__iexact=details.last_name.strip(),
+        ).order_by("pk")
+
+    def matching(self, query: str) -> "PatientQuerySet":
+        """The patient search of the desk: every word of ``query`` in the first name, last name
+        or email (any case), or, for a query with at least SEARCH_PHONE_MIN_DIGITS digits,
+        those digits in the phone (punctuation ignored). An empty query matches nobody."""
+        query = (query or "").strip()[:100]
+        if not query:
+            return self.none()
+        words = Q()
+        for word in query.split():
+            words &= (
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+            )
+        digits = "".join(ch for ch in query if ch.isdigit())
+        if len(digits) < SEARCH_PHONE_MIN_DIGITS:
+            return self.filter(words)
+        phone = models.F("phone")
+        for char in _PHONE_PUNCTUATION:
+            phone = Replace(phone, Value(char), Value(""))
+        return self.annotate(phone_digits=phone).filter(words | Q(phone_digits__contains=digits))
+
+
 class Patient(models.Model):
     """A runner who booked. Found again by email and date of birth, never by email alone."""
 
@@ -243,6 +302,8 @@ class Patient(models.Model):
     guardian_consent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PatientQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -259,12 +320,7 @@ class Patient(models.Model):
         return age_on(self.date_of_birth, day)
 
 
-def age_on(date_of_birth: date, day: date) -> int:
-    """Whole years of age on ``day``."""
-    years = day.year - date_of_birth.year
-    if (day.month, day.day) < (date_of_birth.month, date_of_birth.day):
-        years -= 1
-    return years
+age_on = contact.age_on  # one definition (itband.contact), imported from here by the apps
 
 
 def new_manage_token() -> str:
@@ -303,6 +359,8 @@ class Appointment(models.Model):
 
     # Must match the condition of the exclusion constraint in migration 0003.
     HOLDING_STATUSES = (Status.BOOKED, Status.CHECKED_IN, Status.COMPLETED, Status.NO_SHOW)
+    # Still to come (or under way): what makes an intake's "next visit" (booking.services).
+    UPCOMING_STATUSES = (Status.BOOKED, Status.CHECKED_IN)
     CANCELLED_STATUSES = (Status.CANCELLED_PATIENT, Status.CANCELLED_CLINIC, Status.LATE_CANCEL)
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")

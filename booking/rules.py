@@ -20,11 +20,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models import Submission
+from assessments.safety_hold import HOLD_FOR, held_intake_pk
 from assessments.scoring import BOOKING_BLOCKING_LEVELS
 
 from .models import Appointment, AppointmentType
 
 RED_FLAG_WINDOW = timedelta(days=14)
+assert HOLD_FOR == RED_FLAG_WINDOW  # a browser stays held exactly as long as a flag blocks
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,56 @@ def identity_keys(
     if last_name and date_of_birth is not None:
         keys.add(("name", last_name, date_of_birth))
     return keys
+
+
+def desk_may_override(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    date_of_birth: date | None,
+    submission: Submission | None = None,
+    now: datetime | None = None,
+) -> bool:
+    """Whether the desk may book past the flags that match these details, with a reason: only
+    when every one of them is someone else's by its own details (another email, or another
+    first name or date of birth on it), i.e. the match is by identity only. A flag on the
+    runner's own intake (the one attached, or one with their email and nothing contradicting
+    it, as an intake stopped at once holds only the email) still needs a clinician."""
+    if submission is not None and _blocks(submission):
+        return False
+    keys = identity_keys(email=email, last_name=last_name, date_of_birth=date_of_birth)
+    if not keys:
+        return False
+    match = Q()
+    for key in keys:
+        if key[0] == "email":
+            match |= Q(email__iexact=key[1])
+        else:
+            match |= Q(last_name__iexact=key[1], date_of_birth=key[2])
+    since = (now or timezone.now()) - RED_FLAG_WINDOW
+    flagged = red_flagged_intakes().filter(match, submitted_at__gte=since)
+    rows = flagged.values_list("email", "first_name", "last_name", "date_of_birth")
+    found = list(rows)
+    return bool(found) and not any(
+        _same_runner(row, email, first_name, last_name, date_of_birth) for row in found
+    )
+
+
+def _same_runner(row: tuple, email: str, first_name: str, last_name: str, born) -> bool:
+    """The intake is this runner's own: the same email, and no name or birth date on it that
+    says otherwise."""
+    their_email, their_first, their_last, their_born = row
+
+    def same(a: str, b: str) -> bool:
+        return not a.strip() or a.strip().casefold() == (b or "").strip().casefold()
+
+    return (
+        their_email.strip().casefold() == (email or "").strip().casefold()
+        and same(their_first, first_name)
+        and same(their_last, last_name)
+        and (their_born is None or their_born == born)
+    )
 
 
 def visits_of_same_runner(intake: Submission, *, now: datetime | None = None) -> list[Appointment]:
@@ -182,4 +234,15 @@ def _blocks(intake: Submission) -> bool:
         intake.is_submitted
         and intake.highest_flag in BOOKING_BLOCKING_LEVELS
         and intake.flag_cleared_at is None
+    )
+
+
+def hold_block(request) -> BookingBlock | None:
+    """The block of the flagged intake this browser stopped at, while it still blocks."""
+    pk = held_intake_pk(request)
+    intake = Submission.objects.filter(pk=pk).first() if pk is not None else None
+    if intake is None or not _blocks(intake):
+        return None
+    return BookingBlock(
+        intake.highest_flag, intake.pk, intake.submitted_at, own=True, intake=intake
     )

@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from assessments.models import Submission
-from assessments.services import submission_refresh_next_visit
 from itband.outbox import Attachment, outbox_enqueue
 
 from . import rules, schedule_cache
@@ -570,23 +570,14 @@ def _lock_identity(email: str, details: PatientDetails) -> None:
 
 
 def _patient_for(details: PatientDetails, *, now: datetime, update_contact: bool) -> Patient:
-    """The same runner is the same email, date of birth, first and last name (as the desk
-    matches intakes). Twins booked by one parent's email stay two patients, and a booking never
+    """The same runner (``booking.models.same_runner``: email, date of birth, first and last
+    name, as the desk matches intakes). Twins booked by one parent's email stay two patients, and a booking never
     renames someone else's record. An existing record's phone and guardian are refreshed only
     when ``update_contact`` (the desk, deliberately): the public form is answered by whoever
     knows those four details, and a guardian's address receives every manage link."""
     email = details.email.strip()
     _lock_identity(email, details)
-    patient = (
-        Patient.objects.filter(
-            email__iexact=email,
-            date_of_birth=details.date_of_birth,
-            first_name__iexact=details.first_name.strip(),
-            last_name__iexact=details.last_name.strip(),
-        )
-        .order_by("pk")
-        .first()
-    )
+    patient = Patient.objects.same_runner_as(details).first()
     if patient is None:
         patient = Patient(
             email=email,
@@ -621,8 +612,13 @@ def appointment_book(
     now: datetime | None = None,
     min_notice: timedelta | None = None,
     update_contact: bool = False,
+    override_reason: str = "",
 ) -> Appointment:
     """Book a time, re-validated here inside the transaction, and queue the confirmation.
+
+    ``override_reason``: the desk (``source=DESK``, ``booked_by``) books past red flags that
+    match the runner by identity only (``rules.desk_may_override``), saying why; it is kept
+    on the visit's history. The runner's own flag still needs a clinician.
 
     Raises BookingBlocked (an emergency or urgent flag of this intake or runner: booking.rules),
     GuardianRequired (under 18 on the day of the visit), SlotUnavailable, SlotTaken (someone
@@ -639,7 +635,22 @@ def appointment_book(
         date_of_birth=patient.date_of_birth,
         now=now,
     )
-    if block is not None:
+    override_reason = override_reason.strip()
+    overridden = (
+        block is not None
+        and bool(override_reason)
+        and source == Appointment.Source.DESK
+        and booked_by is not None
+        and rules.desk_may_override(
+            email=patient.email,
+            first_name=patient.first_name,
+            last_name=patient.last_name,
+            date_of_birth=patient.date_of_birth,
+            submission=submission,
+            now=now,
+        )
+    )
+    if block is not None and not overridden:
         raise BookingBlocked(block)
     if not (location.is_active and appointment_type.is_active):
         raise SlotUnavailable
@@ -684,7 +695,14 @@ def appointment_book(
             raise
         # PostgreSQL's exclusion constraint: a concurrent booking got there first.
         raise SlotTaken from exc
-    _record(appointment, kind=AppointmentEvent.Kind.BOOKED, from_status="", actor=booked_by)
+    detail = f"past an identity-only red flag: {override_reason}" if overridden else ""
+    _record(
+        appointment,
+        kind=AppointmentEvent.Kind.BOOKED,
+        from_status="",
+        actor=booked_by,
+        detail=detail,
+    )
     _enqueue_email(appointment, "confirmation")
     return appointment
 
@@ -714,6 +732,27 @@ def appointment_send_existing_link(
         },
         topic=f"appointment:{appointment.pk}",
     )
+
+
+@transaction.atomic
+def booking_refusal_notify(*, block: rules.BookingBlock, now: datetime | None = None) -> bool:
+    """A red flag found by the details typed stopped a public booking: the "please call us"
+    goes to the address on file for the flagged intake, never to the screen or to the typed
+    address (whoever filled the form may only know the details). No health detail in it.
+    Once per intake per hour, so the form cannot be turned into an email bomb. False when
+    the intake has no address."""
+    now = now or timezone.now()
+    address = Submission.objects.filter(pk=block.intake_id).values_list("email", flat=True).first()
+    if not address:
+        return False
+    outbox_enqueue(
+        key=f"booking-refused:{block.intake_id}:{now:%Y%m%d%H}",
+        to=address,
+        template="booking_refused",
+        context={"locations": list(Location.objects.filter(is_active=True).order_by("name"))},
+        topic=f"submission:{block.intake_id}",
+    )
+    return True
 
 
 # --- end existing link -----------------------------------------------------------------------
@@ -919,3 +958,30 @@ def weekly_hours_add(
         raise HoursOverlap
     block.save()
     return block
+
+
+# --- An intake's next visit (the review queue sorts on it) ------------------------------------
+# A visit stays "next" until two hours after its start (it may be under way or running late).
+NEXT_VISIT_GRACE = timedelta(hours=2)
+
+
+def submission_refresh_next_visit(*, submission_id: int, now=None) -> None:
+    """Store the intake's next visit still to come (Appointment.UPCOMING_STATUSES); called
+    after every change to an appointment linked to the intake."""
+    since = (now or timezone.now()) - NEXT_VISIT_GRACE
+    next_visit = Submission.objects.filter(
+        pk=submission_id,
+        appointments__status__in=Appointment.UPCOMING_STATUSES,
+        appointments__start__gte=since,
+    ).aggregate(next_visit=Min("appointments__start"))["next_visit"]
+    Submission.objects.filter(pk=submission_id).update(next_visit_at=next_visit)
+
+
+def submissions_move_past_visits(now=None, *, limit: int = 500) -> int:
+    """Periodic: a visit that has passed stops being its intake's next visit."""
+    now = now or timezone.now()
+    stale = Submission.objects.filter(next_visit_at__lt=now - NEXT_VISIT_GRACE)
+    ids = list(stale.values_list("pk", flat=True)[:limit])
+    for submission_id in ids:
+        submission_refresh_next_visit(submission_id=submission_id, now=now)
+    return len(ids)

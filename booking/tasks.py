@@ -2,9 +2,14 @@
 
 from celery import shared_task
 
-from .services import reminders_send_due
+from .services import reminders_send_due, submissions_move_past_visits
 
 
 @shared_task(name="booking.tasks.send_due_reminders", ignore_result=True)
 def send_due_reminders() -> int:
     return reminders_send_due()
+
+
+@shared_task(name="booking.tasks.move_past_visits", ignore_result=True)
+def move_past_visits() -> int:
+    return submissions_move_past_visits()

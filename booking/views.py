@@ -15,7 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import scoring
 from assessments.presenters import intake_safety_context, safety_context
+from assessments.safety_hold import held_signs, hold_browser_for_signs
+from itband.audit import audit_record
 from itband.http import private_page
+from itband.models import AuditEvent
 from itband.ratelimit import rate_limited
 
 from . import rules, services
@@ -35,11 +38,57 @@ MANAGE_LINK_LIFETIME_AFTER_VISIT = timedelta(days=90)
 
 def _refused(request, block: rules.BookingBlock, *, appointment=None) -> HttpResponse:
     """A red flag stops this booking (booking.rules). The holder of the flagged intake's own
-    token gets its safety page; anyone else, found by the details they gave, only "please
-    call us": they may have typed someone else's details, and learn nothing about them."""
+    token gets its safety page; the manage link's holder (the visit's runner) "please call
+    us"; anyone else, found by the details they gave, the neutral "check your email"."""
     if block.own and block.intake is not None:
         return render(request, "booking/safety.html", intake_safety_context(block.intake))
-    return render(request, "booking/call_us.html", {"appointment": appointment})
+    if appointment is not None:
+        return render(request, "booking/call_us.html", {"appointment": appointment})
+    return _identity_refused(request, block=block)
+
+
+def _block(request, intake) -> rules.BookingBlock | None:
+    """The block on this page: the presented token's own flag, else the flag this browser
+    stopped at (booking_hold), else one found by the token's details."""
+    block = rules.booking_block_for(intake=intake)
+    if block is not None and block.own:
+        return block
+    return rules.hold_block(request) or block
+
+
+def _cold_hold(request) -> HttpResponse | None:
+    """The safety page again for a browser that ticked an emergency or urgent sign on the
+    booking page's own safety question in the last 14 days (booking without an intake only:
+    an intake's own answers and a clinician's clearance govern a booking with its token)."""
+    flags = scoring.flags_for(held_signs(request))
+    if not scoring.blocking_level(flags):
+        return None
+    return render(request, "booking/safety.html", safety_context(flags))
+
+
+def _identity_refused(request, *, block=None, existing: Appointment | None = None) -> HttpResponse:
+    """Refused by the details typed, which anyone may know: a red flag of that runner, or a
+    visit they hold at that time. One page for both, naming neither; what to do next goes to
+    the address on file (never the typed one), and the refusal is audited without answers or
+    contact details."""
+    if block is not None:
+        services.booking_refusal_notify(block=block)
+        audit_record(
+            request=request,
+            action=AuditEvent.Action.BOOKING_REFUSED,
+            object_type="assessments.submission",
+            object_id=str(block.intake_id),
+            detail="red flag of the same runner, found by the details given",
+        )
+    if existing is not None:
+        services.appointment_send_existing_link(appointment=existing)
+        audit_record(
+            request=request,
+            action=AuditEvent.Action.BOOKING_REFUSED,
+            obj=existing,
+            detail="a visit of the same runner at that time",
+        )
+    return render(request, "booking/check_email.html")
 
 
 def _screen(
@@ -68,9 +117,11 @@ def start(request):
     data = request.POST if request.method == "POST" else request.GET
     intake = intake_from(data.get("intake"))
     unknown_intake = bool(data.get("intake")) and intake is None
-    block = rules.booking_block_for(intake=intake)
+    block = _block(request, intake)
     if block is not None:
         return _refused(request, block)
+    if intake is None and (held := _cold_hold(request)) is not None:
+        return held
     selection = select(data, intake=intake)
     needs_screen = selection.complete and rules.screen_required(selection.appointment_type, intake)
     if request.method == "POST":
@@ -79,8 +130,10 @@ def start(request):
             return _screen(request, selection, form, unknown_intake=unknown_intake, status=400)
         flags = form.flags()
         if scoring.blocking_level(flags):
-            # Answered in a POST, so the signs never appear in a URL or a log.
-            return render(request, "booking/safety.html", safety_context(flags))
+            # Answered in a POST, so the signs never appear in a URL or a log. This browser
+            # keeps the answer: going back to tick "None of these" leads here again.
+            response = render(request, "booking/safety.html", safety_context(flags))
+            return hold_browser_for_signs(response, [flag.code for flag in flags])
         selection.screened = True
         return redirect(selection.url(reverse("booking:start")))
     if needs_screen and not selection.screened:
@@ -191,9 +244,11 @@ def details(request):
     """Step 2: who is coming. The server re-validates the time when the form is sent."""
     data = request.POST if request.method == "POST" else request.GET
     intake = intake_from(data.get("intake"))
-    block = rules.booking_block_for(intake=intake)
+    block = _block(request, intake)
     if block is not None:
         return _refused(request, block)
+    if intake is None and (held := _cold_hold(request)) is not None:
+        return held
     selection = select(data, intake=intake, fresh=request.method == "POST")
     if not selection.complete:
         messages.info(request, "Please choose a clinic, an appointment type and a time.")
@@ -268,9 +323,7 @@ def details(request):
     except services.AlreadyBooked as error:
         # Never the existing visit itself: the form may have been filled by anyone who knows
         # the runner's details. Its link goes to the address on file instead.
-        services.appointment_send_existing_link(appointment=error.appointment)
-        context = _details_context(selection, form, location=selection.location)
-        return render(request, "booking/existing_visit.html", context)
+        return _identity_refused(request, existing=error.appointment)
     except services.GuardianRequired as error:
         form.add_error("guardian_name", error.message)
         return render(request, "booking/details.html", _details_context(selection, form, **extra))

@@ -5,7 +5,7 @@ and ``strftime`` cost a translation or locale lookup per call, which was a large
 pages' time. The output matches Django's formats named in each docstring (English site).
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.utils import timezone
 
@@ -46,8 +46,9 @@ def month_day_long(day: date) -> str:
     return f"{MONTHS[day.month - 1]} {day.day}"
 
 
-def clock(moment: datetime) -> str:
-    """'9:05 AM' (``g:i A``), in the datetime's own zone."""
+def clock(moment: datetime | time) -> str:
+    """'9:05 AM' (``g:i A``), in the datetime's own zone: the one way the site writes a time
+    (visits, opening hours, time off)."""
     hour = moment.hour % 12 or 12
     return f"{hour}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
 

@@ -17,11 +17,13 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import OutboxMessage, TwoFactorEnrolment
 from .outbox import outbox_enqueue
 
 LINK_LIFETIME = timedelta(hours=24)
+DEVICE_NAME = "Authenticator app"
 # The session's permission to set up a device: the pk of the user whose link it opened.
 SESSION_GRANT = "twofactor_enrolment_grant"
 
@@ -90,4 +92,8 @@ def enrolment_link_redeem(*, user, token: str, now: datetime | None = None) -> T
         raise LinkRefused("link expired")
     enrolment.used_at = now
     enrolment.save(update_fields=["used_at"])
+    # A fresh secret for this link: one shown earlier (to a password-only session, or leaked
+    # from a screen) must never become the confirmed factor.
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
     return enrolment

@@ -59,6 +59,8 @@ def client_ip(request) -> str:
     REMOTE_ADDR: our nearest proxy, shared by many but never chosen by the client.
     """
     remote = request.META.get("REMOTE_ADDR", "")
+    if settings.TRUSTED_PROXY_NETWORKS:
+        return _client_behind_networks(request, remote, settings.TRUSTED_PROXY_NETWORKS)
     hops = settings.TRUSTED_PROXY_COUNT
     if hops <= 0:
         return remote
@@ -69,3 +71,30 @@ def client_ip(request) -> str:
         return str(ipaddress.ip_address(entries[-hops]))
     except ValueError:
         return remote
+
+
+def _client_behind_networks(request, remote: str, networks) -> str:
+    """TRUSTED_PROXY_NETWORKS: read X-Forwarded-For only from a peer inside our networks, and
+    walk it from the right past the addresses of our own proxies; the first one outside is the
+    client. Anything malformed on the way, or only proxies, falls back to REMOTE_ADDR."""
+    if not _inside(remote, networks):
+        return remote
+    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for entry in reversed(header.split(",") if header.strip() else []):
+        try:
+            address = ipaddress.ip_address(entry.strip())
+        except ValueError:
+            return remote
+        if not _inside(address, networks):
+            return str(address)
+    return remote
+
+
+def _inside(address, networks) -> bool:
+    try:
+        address = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    if getattr(address, "ipv4_mapped", None):  # ::ffff:10.0.0.1 is 10.0.0.1
+        address = address.ipv4_mapped
+    return any(address in network for network in networks)

@@ -189,6 +189,8 @@ class AuditEvent(models.Model):
         PASSWORD_RESET_DONE = "password_reset_done", "Reset the password by email"
         PASSWORD_RESET_LINK_INVALID = "password_reset_invalid", "Opened an invalid reset link"
         VIEW_DENIED = "view_denied", "Refused a view of health data"
+        BOOKING_REFUSED = "booking_refused", "Refused an online booking by identity"
+        BOOKING_OVERRIDE = "booking_override", "Booked past an identity-only red flag"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -1,7 +1,7 @@
 """The periodic jobs, for the embedded default's loop (production uses Celery beat).
 
 Each entry names a service by dotted path so that this project package needs no import of
-the domain apps; the same services back the Celery tasks in CELERY_BEAT_SCHEDULE.
+the domain apps; settings.PERIODIC_JOBS also names the Celery task of each (beat's schedule).
 """
 
 import logging
@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 
 def periodic_jobs() -> dict[str, Callable[[], object]]:
-    return {name: import_string(path) for name, path in settings.PERIODIC_JOBS.items()}
+    return {name: import_string(job["service"]) for name, job in settings.PERIODIC_JOBS.items()}
 
 
 def run_once(jobs: dict[str, Callable[[], object]]) -> dict[str, object]:

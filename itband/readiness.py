@@ -13,8 +13,10 @@ site still serves (200), but bookings' emails are not going out.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from time import monotonic
 
 from django.conf import settings
 from django.db import connection
@@ -22,6 +24,12 @@ from django.db.models import Min
 from django.utils import timezone
 
 from .models import Heartbeat, OutboxMessage
+
+# /readyz needs no sign-in: without this, every hit would open a connection to Redis. One
+# check per process per broker address every few seconds is plenty for a probe.
+BROKER_CHECK_SECONDS = 5.0
+_broker_checks: dict[str, tuple[float, str]] = {}
+_broker_lock = threading.Lock()
 
 RELAY_SILENT_AFTER = timedelta(minutes=2)
 MAIL_WAITING_AFTER = timedelta(minutes=5)
@@ -93,17 +101,31 @@ def broker_state() -> str:
     return "ok"
 
 
+def broker_state_cached() -> str:
+    """``broker_state``, reused for BROKER_CHECK_SECONDS (monotonic clock) in this process.
+    Threads arriving during a check wait for it rather than start their own."""
+    url = settings.REDIS_URL
+    with _broker_lock:
+        checked = _broker_checks.get(url)
+        if checked is not None and monotonic() - checked[0] < BROKER_CHECK_SECONDS:
+            return checked[1]
+        state = broker_state()
+        _broker_checks[url] = (monotonic(), state)
+        return state
+
+
 def _seconds_since(moment: datetime | None, now: datetime) -> int | None:
     return None if moment is None else max(0, int((now - moment).total_seconds()))
 
 
-def readiness(*, now: datetime | None = None) -> Readiness:
-    """Raises the database's error when it does not answer (callers decide the answer)."""
+def readiness(*, now: datetime | None = None, fresh_broker: bool = False) -> Readiness:
+    """Raises the database's error when it does not answer (callers decide the answer).
+    The broker's state may be up to BROKER_CHECK_SECONDS old unless ``fresh_broker``."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
     now = now or timezone.now()
-    broker = broker_state()
+    broker = broker_state() if fresh_broker else broker_state_cached()
     relay_at = Heartbeat.objects.filter(name=Heartbeat.OUTBOX_RELAY).values_list("at", flat=True)
     relay_ago = _seconds_since(relay_at.first(), now)
     oldest = OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).aggregate(

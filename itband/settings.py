@@ -7,6 +7,7 @@ Two shapes share this one module:
   a required ``SECRET_KEY``, HTTPS-only cookies and HSTS. ``.env.example`` lists every variable.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -74,6 +75,8 @@ INSTALLED_APPS = [
     "itband",
     "assessments",
     "booking",
+    "desk",
+    "clinician",
 ]
 
 MIDDLEWARE = [
@@ -340,11 +343,33 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 PERIODIC_RELAY_SECONDS = env_int("PERIODIC_RELAY_SECONDS", 10)
+# The periodic jobs, listed once: Celery beat runs each "task" every "every" seconds in
+# production; `manage.py run_background` calls each "service" in the embedded default (the
+# task is a thin wrapper around it). Dotted paths: this package imports no app.
+PERIODIC_JOBS = {
+    "outbox-relay": {
+        "service": "itband.outbox.outbox_relay",
+        "task": "itband.tasks.relay_outbox",
+        "every": PERIODIC_RELAY_SECONDS,
+    },
+    "appointment-reminders": {
+        "service": "booking.services.reminders_send_due",
+        "task": "booking.tasks.send_due_reminders",
+        "every": 60,
+    },
+    "draft-clean-up": {
+        "service": "assessments.services.drafts_purge_expired",
+        "task": "assessments.tasks.purge_expired_drafts",
+        "every": 3600,
+    },
+    "past-visits": {
+        "service": "booking.services.submissions_move_past_visits",
+        "task": "booking.tasks.move_past_visits",
+        "every": 900,
+    },
+}
 CELERY_BEAT_SCHEDULE = {
-    "outbox-relay": {"task": "itband.tasks.relay_outbox", "schedule": PERIODIC_RELAY_SECONDS},
-    "appointment-reminders": {"task": "booking.tasks.send_due_reminders", "schedule": 60},
-    "draft-clean-up": {"task": "assessments.tasks.purge_expired_drafts", "schedule": 3600},
-    "past-visits": {"task": "assessments.tasks.move_past_visits", "schedule": 900},
+    name: {"task": job["task"], "schedule": job["every"]} for name, job in PERIODIC_JOBS.items()
 }
 
 # --- Logging: never request bodies, answers or contact details ------------------------------
@@ -363,7 +388,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         # Django's request logger would print the request on 500s; we log our own line instead.
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.request": {
+            "handlers": ["console"],
+            "level": "ERROR",
+            "propagate": False,
+            "filters": ["redact_private_links"],
+        },
+        # These name the path too: redacted on the logger, so any handler gets the clean line.
+        # runserver's request lines go to our console (Django's default handler for them had
+        # no redaction).
+        "django.server": {"filters": ["redact_private_links"], "propagate": True},
+        "django.security.csrf": {"filters": ["redact_private_links"], "propagate": True},
         # Console only: no mail_admins handler, whose reports would include the request.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # axes announces itself on every start and logs each attempt at INFO: keep warnings.
@@ -375,13 +410,6 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "itband.logs.NoRequestBodyReporterFilter"
 
 DEMO_PASSWORD = "runner-demo-2026"  # noqa: S105 - printed by `make run`; seed_demo refuses production.
 
-# Periodic services, by dotted path: run by `manage.py run_background` in the embedded default.
-PERIODIC_JOBS = {
-    "outbox-relay": "itband.outbox.outbox_relay",
-    "appointment-reminders": "booking.services.reminders_send_due",
-    "draft-clean-up": "assessments.services.drafts_purge_expired",
-    "past-visits": "assessments.services.submissions_move_past_visits",
-}
 # How many reverse proxies of our own stand in front of the app, each appending the address it
 # received the request from to X-Forwarded-For. itband.http.client_ip takes the address that
 # many hops from the right (never the client-written left end); 0 means REMOTE_ADDR. Lockouts,
@@ -398,6 +426,17 @@ else:
     raise ImproperlyConfigured(
         f"TRUSTED_PROXY_COUNT must be a whole number from 0 to 10, not {_proxy_count!r}."
     )
+
+# Or, where the proxies' addresses are known rather than their number (a load balancer pool):
+# the networks (CIDRs, comma-separated) our proxies live in. REMOTE_ADDR must be inside one for
+# X-Forwarded-For to be read at all; the client is then the rightmost address outside them.
+# When set, it is used instead of TRUSTED_PROXY_COUNT.
+try:
+    TRUSTED_PROXY_NETWORKS = tuple(
+        ipaddress.ip_network(cidr, strict=False) for cidr in env_list("TRUSTED_PROXY_NETWORKS", [])
+    )
+except ValueError as error:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_NETWORKS: {error}") from None
 
 if APP_ENV == "test":
     # Hashing strength is not under test; a fast hasher keeps the suite quick.

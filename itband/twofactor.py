@@ -31,10 +31,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathFillImage
 
 from .audit import audit_record
-from .enrolment import SESSION_GRANT, LinkRefused, enrolment_link_redeem, enrolment_link_send
+from .enrolment import (
+    DEVICE_NAME,
+    SESSION_GRANT,
+    LinkRefused,
+    enrolment_link_redeem,
+    enrolment_link_send,
+)
 from .models import AuditEvent
 
-DEVICE_NAME = "Authenticator app"
 WRONG_CODE = (
     "That code did not match. Enter the 6-digit code your authenticator app shows now "
     "(codes change every 30 seconds)."

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from booking import clinician_views as booking_clinician_views
+from clinician import schedule_views as clinician_schedule
 
 from . import password_reset, twofactor, views
 
@@ -20,9 +20,9 @@ urlpatterns = [
     path("pages/<slug:slug>/", views.page, name="page"),
     path("assessment/", include("assessments.urls")),
     path("book/", include("booking.urls")),
-    path("clinician/schedule/", booking_clinician_views.my_schedule, name="my-schedule"),
-    path("clinician/", include("assessments.clinician_urls")),
-    path("desk/", include("booking.desk_urls")),
+    path("clinician/schedule/", clinician_schedule.my_schedule, name="my-schedule"),
+    path("clinician/", include("clinician.urls")),
+    path("desk/", include("desk.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

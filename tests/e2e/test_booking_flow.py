@@ -36,7 +36,7 @@ def fill_details(page: Page, *, keyboard: bool) -> None:
         ("Phone", "(301) 555-0100"),
     ]
     for label, value in values:
-        field = page.get_by_label(label, exact=True)
+        field = page.get_by_role("textbox", name=label, exact=True)
         if keyboard:
             tab_to(page, field)
             page.keyboard.type(value)
@@ -133,8 +133,8 @@ def test_book_from_an_intake_with_the_recommendation_prefilled(live_server, page
     page.locator(".time-list a").first.click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Your details")
-    expect(page.get_by_label("First name", exact=True)).to_have_value("Casey")
-    expect(page.get_by_label("Email", exact=True)).to_have_value("casey@example.com")
+    expect(page.get_by_role("textbox", name="First name", exact=True)).to_have_value("Casey")
+    expect(page.get_by_role("textbox", name="Email", exact=True)).to_have_value("casey@example.com")
     expect(page.get_by_label("Date of birth")).to_have_value("1988-06-01")
     assert_accessible(page)
     page.get_by_label("I accept the cancellation policy.").check()
@@ -154,10 +154,10 @@ def test_bad_input_shows_the_error_summary(live_server, page: Page, clinic):
         "&safety=none"  # the safety question answered "None of these"
     )
     page.locator(".time-list a").first.click()
-    page.get_by_label("First name", exact=True).fill("Riley")
+    page.get_by_role("textbox", name="First name", exact=True).fill("Riley")
     page.get_by_role("button", name="Confirm booking").click()
     summary = page.locator("#error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
-    expect(page.get_by_label("First name", exact=True)).to_have_value("Riley")
+    expect(page.get_by_role("textbox", name="First name", exact=True)).to_have_value("Riley")
     assert_accessible(page)

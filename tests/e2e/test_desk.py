@@ -83,7 +83,7 @@ def test_front_desk_runs_the_day(live_server, page: Page):
     assert_accessible(page)
     page.locator("main ul li a.btn-outline-dark").first.click()
     expect(page.get_by_label("First name")).to_have_value("Sofia")
-    page.get_by_label("Phone", exact=True).fill("(703) 555-0101")
+    page.get_by_role("textbox", name="Phone", exact=True).fill("(703) 555-0101")
     assert_accessible(page)
     page.get_by_role("button", name="Book this time").click()
     expect(page.locator(".messages")).to_contain_text("Booked")

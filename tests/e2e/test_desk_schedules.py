@@ -32,7 +32,7 @@ def sign_in(page: Page, base_url: str, username: str) -> None:
 
 @pytest.fixture
 def clinic(transactional_db):
-    clinic = booking_clinic(weekdays=range(5))  # Monday to Friday at Bethesda, 8:00–17:00
+    clinic = booking_clinic(weekdays=range(5))  # Monday to Friday at Bethesda, 8:00 AM–5:00 PM
     clinic.mclean = LocationFactory(name="McLean", city="McLean", region="VA")
     StaffFactory(username="frontdesk", roles=["Front desk"])
     return clinic
@@ -67,7 +67,7 @@ def test_desk_finds_a_patient_and_sees_a_summary(live_server, page: Page, clinic
     expect(page.locator("main")).not_to_contain_text("Outside of the knee")
     assert_accessible(page)
 
-    page.get_by_label("Email", exact=True).fill("not an email")
+    page.get_by_role("textbox", name="Email", exact=True).fill("not an email")
     page.get_by_role("button", name="Save contact details").click()
     expect(page.locator("#id_email_error")).to_contain_text("Enter an email address")
     expect(page.get_by_label("First name")).to_have_value("Riley")
@@ -77,7 +77,7 @@ def test_desk_finds_a_patient_and_sees_a_summary(live_server, page: Page, clinic
 def test_desk_adds_weekly_hours_and_a_closure(live_server, page: Page, clinic):
     sign_in(page, live_server.url, "frontdesk")
     page.goto(live_server.url + "/desk/schedules/")
-    expect(page.locator("table.schedule-grid")).to_contain_text("Bethesda 8:00–17:00")
+    expect(page.locator("table.schedule-grid")).to_contain_text("Bethesda 8:00 AM–5:00 PM")
     assert_accessible(page)
 
     page.get_by_role("link", name=clinic.clinician.display_name).first.click()
@@ -98,13 +98,15 @@ def test_desk_adds_weekly_hours_and_a_closure(live_server, page: Page, clinic):
 
     form.get_by_label("Day of the week").select_option(label="Saturday")
     form.get_by_role("button", name="Add hours").click()
-    expect(page.locator(".messages")).to_contain_text("Hours added: Saturday, McLean 7:00–12:00.")
+    expect(page.locator(".messages")).to_contain_text(
+        "Hours added: Saturday, McLean 7:00 AM–12:00 PM."
+    )
     assert_accessible(page)
     assert WeeklyAvailability.objects.filter(
         clinician=clinic.clinician, location=clinic.mclean, weekday=5
     ).exists()
 
-    page.get_by_role("link", name="Remove Saturday McLean 7:00–12:00").click()
+    page.get_by_role("link", name="Remove Saturday McLean 7:00 AM–12:00 PM").click()
     expect(page.get_by_role("button", name="Remove these hours")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Keep them").click()

@@ -32,8 +32,8 @@ def test_a_runner_books_from_their_result(live_server, page: Page):
     page.locator(".time-list a").first.click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Your details")
-    expect(page.get_by_label("First name", exact=True)).to_have_value("Riley")
-    expect(page.get_by_label("Email", exact=True)).to_have_value("riley@example.com")
+    expect(page.get_by_role("textbox", name="First name", exact=True)).to_have_value("Riley")
+    expect(page.get_by_role("textbox", name="Email", exact=True)).to_have_value("riley@example.com")
     expect(page.get_by_label("Date of birth")).to_have_value("1990-04-23")
     assert_accessible(page)
     page.get_by_label("I accept the cancellation policy.").check()

@@ -82,7 +82,15 @@ def test_the_booking_page_asks_the_signs_first(live_server, page: Page, clinics)
     assert_no_way_to_book(page)
     assert_accessible(page)
 
+    # Back to the question in the same browser: the answer holds, no "None of these" way round.
     page.goto(f"{live_server.url}/book/?location={clinics.location.slug}")
-    page.get_by_label("None of these").check()
-    page.get_by_role("button", name="Continue").click()
-    expect(page.locator(".time-list a").first).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Please see a doctor today")
+    assert_no_way_to_book(page)
+
+    # Another browser that never ticked a sign answers "None of these" and sees times.
+    other = page.context.browser.new_page(viewport={"width": 390, "height": 844})
+    other.goto(f"{live_server.url}/book/?location={clinics.location.slug}")
+    other.get_by_label("None of these").check()
+    other.get_by_role("button", name="Continue").click()
+    expect(other.locator(".time-list a").first).to_be_visible()
+    other.close()

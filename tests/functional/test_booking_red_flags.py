@@ -33,7 +33,8 @@ ANSWERS = {"emergency": EMERGENCY, "urgent": URGENT, "soft": SOFT, "none": WEAK_
 # The runner who books (RUNNER_DETAILS: Riley Runner, riley@example.com, born 1990-04-23).
 EMAIL = RUNNER_DETAILS["email"]
 BORN = date.fromisoformat(RUNNER_DETAILS["date_of_birth"])
-CALL_US = "We need to speak with you before"
+CALL_US = "We need to speak with you before"  # the manage link's holder: their own visit
+CHECK_EMAIL = "We could not complete this booking online"  # anyone refused by details typed
 
 
 @pytest.fixture
@@ -85,10 +86,10 @@ def main(html: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body)
 
 
-def assert_refused_politely(response) -> str:
+def assert_refused_politely(response, words: str = CHECK_EMAIL) -> str:
     html = response.content.decode()
     assert response.status_code == 200
-    assert CALL_US in html and "/book/details/" not in html
+    assert words in html and "/book/details/" not in html
     assert not re.search(r'href="/book/(\?|")', html)  # no menu item, no way round it
     return html
 
@@ -163,13 +164,19 @@ def test_the_menu_link_from_a_safety_page_leads_to_the_question_not_to_times(cli
     intake = intake_of("emergency", email=EMAIL)
     safety = client.get(f"/assessment/{intake.token}/result/").content.decode()
     assert "Book an evaluation" not in safety and not re.search(r'href="[^"]*/book/', safety)
-    # Typed by hand, /book/ asks the signs first (the menu link is not there to follow).
-    cold = client.get("/book/", {"location": clinic.location.slug}).content.decode()
+    # Typed by hand in this browser, /book/ shows the same safety page (booking_hold).
+    held = client.get("/book/", {"location": clinic.location.slug}).content.decode()
+    assert "Please get emergency care now" in held and "/book/details/" not in held
+    # In another browser it asks the signs first (the menu link is not there to follow).
+    other = client.__class__()
+    cold = other.get("/book/", {"location": clinic.location.slug}).content.decode()
     assert "Before you book" in cold and "/book/details/" not in cold
-    signs = client.post("/book/", {"location": clinic.location.slug, "signs": ["calf_clot"]})
+    signs = other.post("/book/", {"location": clinic.location.slug, "signs": ["calf_clot"]})
     assert "Please get emergency care now" in signs.content.decode()
-    # Answering "none of these" still meets the same rule at the details, by identity.
-    assert_refused_politely(book(client, clinic, start))
+    # That browser is now held by its own answer; a third one answering "none of these" still
+    # meets the same rule at the details, by identity.
+    assert "Please get emergency care now" in book(other, clinic, start).content.decode()
+    assert_refused_politely(book(client.__class__(), clinic, start))
     assert not Appointment.objects.exists()
 
 
@@ -194,8 +201,8 @@ def test_a_flag_after_a_booking_stops_the_reschedule_but_not_the_cancel(client, 
 
     new_start = start + timedelta(days=1)
     reschedule = url + "reschedule/"
-    assert_refused_politely(client.get(reschedule, {"date": new_start.date().isoformat()}))
-    assert_refused_politely(client.post(reschedule, {"start": new_start.isoformat()}))
+    assert_refused_politely(client.get(reschedule, {"date": new_start.date().isoformat()}), CALL_US)
+    assert_refused_politely(client.post(reschedule, {"start": new_start.isoformat()}), CALL_US)
     appointment.refresh_from_db()
     assert appointment.start == start and appointment.sequence == 0
 
@@ -403,3 +410,155 @@ def test_the_clinician_sees_the_visit_a_flagged_runner_booked_before(
     html = client.get(f"/clinician/intake/{intake.pk}/").content.decode()
     visits = html.split('id="runner-visits"', 1)[1].split("</ul>", 1)[0]
     assert "Initial running evaluation" in visits and clinic.location.name in visits
+
+
+# -- the same browser, cold /book/ -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("level", ["emergency", "urgent"])
+def test_the_browser_that_stopped_at_a_flag_gets_its_safety_page_on_a_cold_book(
+    client, clinic, start, level
+):
+    """The intake holds only the consent email: other details typed on a cold /book/, with
+    "None of these" ticked, would match nothing. The browser itself is remembered."""
+    clean = intake_of("none", email="first.address@example.com", first_name="Riley")
+    intake = intake_of(level, email="first.address@example.com")
+    safety = client.get(f"/assessment/{intake.token}/result/")
+    cookie = safety.cookies["booking_hold"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert cookie["max-age"] == 14 * 24 * 3600
+    assert intake.token not in cookie.value  # it names the intake, never its private key
+
+    heading = "Please get emergency care now" if level == "emergency" else "Please see a doctor"
+    screened = {"location": clinic.location.slug, "type": "initial-evaluation"}
+    for response in (
+        client.get("/book/", screened),
+        client.post("/book/", {**screened, "signs": "none"}),
+        client.get("/book/details/", picked(clinic, start)),
+        book(client, clinic, start, email="other.address@example.com", last_name="Other"),
+        book(client, clinic, start, email="first.address@example.com"),  # also by identity
+        client.get("/book/", {"intake": clean.token}),  # a clean token of the same runner
+    ):
+        html = response.content.decode()
+        assert response.status_code == 200 and heading in html
+        assert "/book/details/" not in html and not re.search(r'href="/book/', html)
+    assert not Appointment.objects.exists()
+
+
+def test_a_forged_or_cleared_hold_does_not_stop_a_booking(client, clinic, start, clinician_user):
+    intake = intake_of("urgent", email="first.address@example.com")
+    client.cookies["booking_hold"] = str(intake.pk)  # unsigned: ignored
+    assert book(client, clinic, start, email="a@example.com").status_code == 302
+    client.get(f"/assessment/{intake.token}/result/")
+    submission_clear_flag(submission=intake, user=clinician_user, note="Seen by GP, cleared.")
+    later = start + timedelta(days=1)
+    assert book(client, clinic, later, email="a@example.com", booking_key="2").status_code == 302
+    assert Appointment.objects.count() == 2
+
+
+# -- the desk books past a flag that matches by identity only ------------------------------------
+
+
+def desk_book(client, clinic, patient, start, **extra):
+    url = (
+        f"/desk/book/?patient={patient.pk}&location={clinic.location.slug}"
+        f"&type=initial-evaluation&clinician=any&start={start.isoformat()}"
+    )
+    details = {k: v for k, v in RUNNER_DETAILS.items() if k != "accept_policy"}
+    return client.post(url, {**details, "booking_key": f"desk-{len(extra)}", **extra})
+
+
+def test_the_desk_books_past_an_identity_only_flag_with_a_reason(
+    client, clinic, start, front_desk_user
+):
+    """Someone else's flagged intake (another email and first name) with the same last name and
+    date of birth: the desk, having spoken with the caller, books with a reason; audited."""
+    intake = named_red_intake("urgent", first_name="Casey", email="casey.other@example.com")
+    patient = PatientFactory(**{k: RUNNER_DETAILS[k] for k in ("first_name", "email")},
+                             last_name="Runner", date_of_birth=BORN)  # fmt: skip
+    client.force_login(front_desk_user)
+
+    refused = desk_book(client, clinic, patient, start)
+    html = refused.content.decode()
+    assert refused.status_code == 400 and "must speak with them" in html
+    assert 'id="red-flag-override"' in html
+    unexplained = desk_book(client, clinic, patient, start, override_confirm="on")
+    assert unexplained.status_code == 400 and not Appointment.objects.exists()
+    unconfirmed = desk_book(client, clinic, patient, start, override_reason="Not the caller")
+    assert unconfirmed.status_code == 400 and not Appointment.objects.exists()
+
+    reason = "Spoke with Riley: the flagged intake is a different person"
+    booked = desk_book(
+        client, clinic, patient, start, override_confirm="on", override_reason=reason, x="1"
+    )
+    assert booked.status_code == 302
+    appointment = Appointment.objects.get()
+    assert reason in appointment.events.get().detail
+    event = AuditEvent.objects.get(action="booking_override")
+    assert event.user == front_desk_user and event.object_id == str(appointment.pk)
+    assert str(intake.pk) in event.detail and RUNNER_DETAILS["email"] not in event.detail
+    # The flag itself stays: online booking for that identity is still refused.
+    intake.refresh_from_db()
+    assert intake.flag_cleared_at is None
+    assert_refused_politely(book(client.__class__(), clinic, start + timedelta(days=1)))
+
+
+@pytest.mark.parametrize("level", ["emergency", "urgent"])
+def test_the_runners_own_flag_still_needs_a_clinician(
+    client, clinic, start, front_desk_user, level
+):
+    intake_of(level, email=EMAIL)  # stopped at once: only the email, the runner's own
+    patient = PatientFactory(email=EMAIL, last_name="Runner", date_of_birth=BORN)
+    client.force_login(front_desk_user)
+    refused = desk_book(client, clinic, patient, start)
+    assert refused.status_code == 400
+    assert 'id="red-flag-override"' not in refused.content.decode()
+    forced = desk_book(
+        client, clinic, patient, start, override_confirm="on", override_reason="Caller insists"
+    )
+    assert forced.status_code == 400 and "must speak with them" in forced.content.decode()
+    assert not Appointment.objects.exists()
+    assert not AuditEvent.objects.filter(action="booking_override").exists()
+
+
+def test_an_identity_only_flag_beside_the_runners_own_is_no_way_round(
+    client, clinic, start, front_desk_user
+):
+    named_red_intake("emergency", first_name="Casey", email="casey.other@example.com")
+    intake_of("urgent", email=EMAIL)
+    patient = PatientFactory(email=EMAIL, last_name="Runner", date_of_birth=BORN)
+    client.force_login(front_desk_user)
+    forced = desk_book(
+        client, clinic, patient, start, override_confirm="on", override_reason="Not theirs"
+    )
+    assert forced.status_code == 400 and not Appointment.objects.exists()
+
+
+def test_a_sign_on_the_cold_screen_holds_this_browser_for_14_days(
+    client, clinic, start, pinned_clock
+):
+    """Ticking a sign, then going back to tick "None of these", is not a way round: the same
+    browser gets the safety page on /book/ and on a time link, until the 14 days are over."""
+    cold = {"location": clinic.location.slug, "type": "initial-evaluation"}
+    client.post("/book/", {**cold, "signs": ["cannot_bear_weight"]})
+    cookie = client.cookies["booking_hold"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert "cannot_bear_weight" not in cookie.value  # signed and encoded, not a readable list
+
+    again = client.post("/book/", {**cold, "signs": "none"})
+    assert again.status_code == 200 and "Please see a doctor today" in again.content.decode()
+    assert (
+        "Please see a doctor today"
+        in client.get("/book/details/", picked(clinic, start)).content.decode()
+    )
+    assert book(client, clinic, start).status_code == 200
+    assert not Appointment.objects.exists()
+
+    pinned_clock.shift(timedelta(days=14, minutes=1))
+    assert client.post("/book/", {**cold, "signs": "none"}).status_code == 302
+
+
+def test_a_forged_cold_hold_is_ignored(client, clinic, start):
+    client.cookies["booking_hold"] = '{"signs": ["calf_clot"]}'  # unsigned: ignored
+    assert book(client, clinic, start).status_code == 302
+    assert Appointment.objects.count() == 1

@@ -144,7 +144,7 @@ def test_queue_query_count_is_flat(client, clinician_user, django_assert_max_num
 
 
 def test_the_queue_is_paged_and_every_intake_is_reachable(client, clinician_user, monkeypatch):
-    from assessments import clinician_views
+    from clinician import views as clinician_views
 
     monkeypatch.setattr(clinician_views, "QUEUE_PAGE_SIZE", 2)
     intakes = [make_submission(first_name=f"R{i}") for i in range(5)]
@@ -216,7 +216,7 @@ def test_queue_orders_by_the_next_visit_and_follows_booking_changes(client, clin
 
 @pytest.mark.date_sensitive
 def test_a_visit_that_has_passed_is_no_longer_the_next_visit(clinician_user):
-    from assessments.services import submission_refresh_next_visit, submissions_move_past_visits
+    from booking.services import submission_refresh_next_visit, submissions_move_past_visits
     from tests.factories import AppointmentFactory
 
     intake = make_submission(first_name="Past")

@@ -32,7 +32,7 @@ def desk(client, front_desk_user):
 
 @pytest.fixture
 def clinic(reference_data):
-    """Bethesda, a clinician working 8:00–17:00 every day, and McLean next door."""
+    """Bethesda, a clinician working 8:00 AM–5:00 PM every day, and McLean next door."""
     clinic = booking_clinic()
     clinic.mclean = LocationFactory(name="McLean", city="McLean", region="VA")
     return clinic
@@ -84,13 +84,13 @@ def test_adding_hours_offers_new_slots_at_once(desk, clinic, day):
 
     response = add_hours(desk, clinic.clinician, clinic.location, day.weekday(), "07:00", "12:00")
     assert response.redirect_chain == [(schedule_url(clinic.clinician), 302)]
-    assert f"Hours added: {day:%A}, Bethesda 7:00–12:00." in html_of(response)
+    assert f"Hours added: {day:%A}, Bethesda 7:00 AM–12:00 PM." in html_of(response)
 
     offered = slots(clinic, day)
     assert offered[0].time() == time(7) and offered[-1].time() == time(11)
     assert clinic.location in clinic.clinician.locations.all()  # listed at that clinic too
     overview = html_of(desk.get("/desk/schedules/"))
-    assert clinic.clinician.display_name in overview and "Bethesda 7:00–12:00" in overview
+    assert clinic.clinician.display_name in overview and "Bethesda 7:00 AM–12:00 PM" in overview
 
 
 @pytest.mark.date_sensitive
@@ -98,14 +98,14 @@ def test_removing_hours_is_confirmed_first_and_removes_slots(desk, clinic, day):
     block = WeeklyAvailability.objects.get(clinician=clinic.clinician, weekday=day.weekday())
     assert slots(clinic, day)
     confirm = html_of(desk.get(schedule_url(clinic.clinician), {"remove_hours": block.pk}))
-    assert f"Remove {day:%A} hours at Bethesda, 8:00–17:00?" in confirm
+    assert f"Remove {day:%A} hours at Bethesda, 8:00 AM–5:00 PM?" in confirm
     assert "Remove these hours" in confirm
     assert WeeklyAvailability.objects.filter(pk=block.pk).exists()  # a GET changes nothing
 
     response = desk.post(
         schedule_url(clinic.clinician), {"action": "remove_hours", "pk": block.pk}, follow=True
     )
-    assert f"Hours removed: {day:%A}, Bethesda 8:00–17:00." in html_of(response)
+    assert f"Hours removed: {day:%A}, Bethesda 8:00 AM–5:00 PM." in html_of(response)
     assert not WeeklyAvailability.objects.filter(pk=block.pk).exists()
     assert slots(clinic, day) == []
     again = desk.post(
@@ -130,7 +130,7 @@ def test_overlapping_hours_at_the_other_clinic_are_refused_next_to_the_fields(de
     )
     assert response.status_code == 400
     html = html_of(response)
-    assert "Overlaps this clinician's hours on Monday at Bethesda (7:00–12:00)." in html
+    assert "Overlaps this clinician's hours on Monday at Bethesda (7:00 AM–12:00 PM)." in html
     assert 'id="id_start_error"' in html and 'href="#id_start"' in html
     assert 'aria-describedby="id_start_helptext id_start_error"' in html
     assert html.count("is-invalid") == 1
@@ -138,7 +138,7 @@ def test_overlapping_hours_at_the_other_clinic_are_refused_next_to_the_fields(de
     assert not WeeklyAvailability.objects.filter(location=clinic.mclean).exists()
     # Right after the morning block is fine.
     response = add_hours(desk, clinic.clinician, clinic.mclean, 0, "12:00", "15:00")
-    assert "Hours added: Monday, McLean 12:00–15:00." in html_of(response)
+    assert "Hours added: Monday, McLean 12:00 PM–3:00 PM." in html_of(response)
 
 
 @pytest.mark.parametrize(

@@ -20,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from itband.enrolment import enrolment_link_issue
 from itband.models import AuditEvent, OutboxMessage
+from itband.twofactor import spaced_secret
 from tests.factories import StaffFactory
 from tests.functional.test_staff_security import (
     ENROL,
@@ -85,6 +86,38 @@ def test_a_password_alone_cannot_enrol_an_authenticator(client, clinician_user):
     assert not TOTPDevice.objects.exists()
     assert client.get("/staff/")["Location"].startswith(ENROL)  # still not through
     assert "2fa_enrol_refused" in actions()
+
+
+def test_a_set_up_link_mints_a_fresh_secret(client, clinician_user):
+    """A secret made before the link was opened (shown to an earlier password-only session,
+    or read off a screen) never becomes the confirmed factor: opening a link replaces it."""
+    leaked = TOTPDevice.objects.create(user=clinician_user, name="old", confirmed=False)
+    sign_in(client)
+    assert client.get(urlsplit(enrolment_link_issue(user=clinician_user)).path).status_code == 302
+    fresh = TOTPDevice.objects.get(user=clinician_user, confirmed=False)
+    assert fresh.pk != leaked.pk and fresh.key != leaked.key
+    assert not TOTPDevice.objects.filter(pk=leaked.pk).exists()
+    assert spaced_secret(fresh) in client.get(ENROL).content.decode()  # the one shown now
+
+    refused = client.post(ENROL, {"code": current_code(leaked)})  # the old secret's code
+    assert refused.status_code == 200 and "did not match" in refused.content.decode()
+    assert not TOTPDevice.objects.filter(user=clinician_user, confirmed=True).exists()
+    # A second link mints another: the first link's secret is gone too.
+    client.get(urlsplit(enrolment_link_issue(user=clinician_user)).path)
+    assert TOTPDevice.objects.get(user=clinician_user, confirmed=False).pk != fresh.pk
+
+
+def test_the_migration_drops_unconfirmed_devices():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("itband.migrations.0007_audit_booking_refusals")
+    user = StaffFactory()
+    TOTPDevice.objects.create(user=user, name="pending", confirmed=False)
+    kept = TOTPDevice.objects.create(user=user, name="in use", confirmed=True)
+    migration.delete_unconfirmed_totp_devices(apps, None)
+    assert list(TOTPDevice.objects.values_list("pk", flat=True)) == [kept.pk]
 
 
 def test_the_link_is_emailed_to_the_staff_address_once_an_hour(client, clinician_user):

@@ -87,3 +87,27 @@ def test_the_command_prints_the_same_and_exits_by_status(capsys):
     call_command("readiness")  # ok: returns normally (exit status 0)
     out = capsys.readouterr().out
     assert "status: ok" in out and re.search(r"^relay last ran \d+ s ago$", out, re.M)
+
+
+def test_readyz_checks_the_broker_at_most_once_in_five_seconds(client, settings, monkeypatch):
+    """/readyz needs no sign-in: 50 hits must not open 50 connections to the broker."""
+    from itband import readiness as module
+
+    settings.REDIS_URL = "redis://127.0.0.1:1/14"  # nothing listens: "degraded"
+    checks = []
+    real = module.broker_state
+
+    def counted() -> str:
+        checks.append(1)
+        return real()
+
+    monkeypatch.setattr(module, "broker_state", counted)
+    bodies = [client.get("/readyz").json() for _ in range(50)]
+    assert len(checks) <= 1
+    assert {body["broker"] for body in bodies} == {"degraded"}
+
+    # Five seconds on (the monotonic clock), the next hit checks again.
+    started = module.monotonic()
+    monkeypatch.setattr(module, "monotonic", lambda: started + 5.1)
+    client.get("/readyz")
+    assert len(checks) == 2

@@ -75,6 +75,72 @@ def test_client_ip_counts_hops_from_the_right(settings, count, forwarded, expect
     assert client_ip(request) == expected
 
 
+NETWORKS = ("10.0.0.0/8", "192.168.0.0/16")
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "expected"),
+    [
+        ("10.0.0.1", "", "10.0.0.1"),
+        ("10.0.0.1", "1.2.3.4", "1.2.3.4"),  # "rotating": one address, as our proxy wrote it
+        ("10.0.0.1", "1.2.3.4, 5.6.7.8", "5.6.7.8"),  # never the client-written left end
+        ("10.0.0.1", "1.2.3.4, 10.9.9.9", "1.2.3.4"),  # "appended": our inner proxy skipped
+        ("10.0.0.1", "9.9.9.9, 1.2.3.4, 192.168.1.1, 10.2.2.2", "1.2.3.4"),
+        ("10.0.0.1", "10.1.1.1, 192.168.1.1", "10.0.0.1"),  # only proxies: the peer
+        ("5.5.5.5", "1.2.3.4", "5.5.5.5"),  # a peer outside our networks: header ignored
+        ("5.5.5.5", "1.2.3.4, 10.0.0.7", "5.5.5.5"),
+        ("10.0.0.1", "1.2.3.4, not-an-address", "10.0.0.1"),  # malformed: the peer
+        ("10.0.0.1", "1.2.3.4, 5.6.7.8:443", "10.0.0.1"),
+        ("10.0.0.1", "1.2.3.4,", "10.0.0.1"),
+        ("10.0.0.1", "<script>", "10.0.0.1"),
+        ("10.0.0.1", "1.2.3.4,  2001:db8::7 ", "2001:db8::7"),
+        ("::ffff:10.0.0.1", "1.2.3.4", "1.2.3.4"),  # an IPv4 peer on a dual-stack socket
+    ],
+)
+def test_client_ip_walks_past_trusted_networks(settings, remote, forwarded, expected):
+    import ipaddress
+
+    settings.TRUSTED_PROXY_NETWORKS = tuple(ipaddress.ip_network(n) for n in NETWORKS)
+    settings.TRUSTED_PROXY_COUNT = 5  # the networks win when both are set
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
+@pytest.mark.parametrize(
+    ("peer", "form"), [(PROXY, "rotating"), (PROXY, "appended"), ("10.0.0.9", "appended")]
+)
+def test_a_new_header_per_guess_is_one_client_behind_trusted_networks(
+    settings, clinician_user, peer, form
+):
+    """The lockout attack of issue #12 with TRUSTED_PROXY_NETWORKS, in both header forms: from
+    a peer outside the networks the header is ignored; through our proxy (inside), only the
+    address it appended (the client's real one) counts, never what the client wrote."""
+    import ipaddress
+
+    behind_proxies(settings, 0)
+    settings.TRUSTED_PROXY_NETWORKS = (ipaddress.ip_network("10.0.0.0/8"),)
+    client = Client(REMOTE_ADDR=peer)
+    statuses = [
+        sign_in(client, "clin1", f"wrong-{n}-password", header(form, n, "8.8.8.8")).status_code
+        for n in range(12)
+    ]
+    assert statuses[:4] == [200] * 4 and set(statuses[5:]) <= {403, 429}
+    response = sign_in(client, "clin1", TEST_PASSWORD, header(form, 99, "8.8.8.8"))
+    assert response.status_code in (403, 429)
+    assert not AuditEvent.objects.filter(action="login").exists()
+
+
+@pytest.mark.parametrize("value", ["10.0.0.0/33", "not-a-network"])
+def test_invalid_proxy_networks_refuse_to_start(value):
+    from tests.integration.test_settings_and_probes import run_python
+
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='itband.settings'; django.setup()"
+    )
+    result = run_python(code, {"APP_ENV": "test", "TRUSTED_PROXY_NETWORKS": value})
+    assert result.returncode != 0 and "TRUSTED_PROXY_NETWORKS" in result.stderr
+
+
 @pytest.mark.parametrize("value", ["-1", "one", "99"])
 def test_an_invalid_proxy_count_refuses_to_start(value):
     from tests.integration.test_settings_and_probes import run_python

@@ -3,16 +3,18 @@ name, email and date of birth gets neither their manage link nor a say over thei
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import re
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
 from django.test import Client
 
+from assessments.models import Submission
 from booking.models import Appointment, Patient
-from itband.models import OutboxMessage
+from itband.models import AuditEvent, OutboxMessage
 from itband.outbox import outbox_relay
-from tests.factories import booking_clinic, local_time
+from tests.factories import booking_clinic, local_time, submitted_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +86,7 @@ def test_an_overlapping_booking_with_someones_details_never_shows_their_visit(
 
     assert response.status_code == 200  # no redirect to anything of the victim's
     html = response.content.decode()
-    assert "emailed the link to your existing visit to the address on file" in html
+    assert "Check your email" in html and "existing visit" not in html
     assert victims_visit.manage_token not in html and "/book/manage/" not in html
     assert VICTIM["email"] not in html and VICTIM["phone"] not in html
     assert Appointment.objects.count() == 1
@@ -150,3 +152,72 @@ def test_the_desk_updates_a_callers_details_deliberately(clinic, victims_visit, 
     assert response.status_code == 302
     patient.refresh_from_db()
     assert patient.phone == "(301) 555-0177"
+
+
+# -- no flag oracle: a red flag found by the details typed looks like any other refusal ---------
+
+
+def _main(html: str) -> str:
+    body = html.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body)
+
+
+def _flag_victim(level: str = "urgent"):
+    """The victim's red-flag intake of last week, with the address they gave (on file)."""
+    flag = {"level": level, "code": "knee_locked", "title": "Locked knee", "advice": "Today."}
+    return submitted_intake(
+        result={"highest_flag": level, "flags": [flag], "booking_allowed": False},
+        flag_rank=Submission.FLAG_RANKS[level],
+        submitted_at=PINNED - timedelta(days=3),
+        first_name="Vera",
+        last_name="Victim",
+        email="vera.private@example.com",
+        date_of_birth=date(1985, 2, 3),
+    )
+
+
+@pytest.mark.parametrize("level", ["emergency", "urgent"])
+def test_a_red_flag_found_by_details_answers_like_an_existing_visit(clinic, victims_visit, level):
+    """The probe learns nothing: the page for a red flag found by last name and date of birth is
+    the page for a visit already held at that time, and the explanation goes to the address on
+    file for the flagged intake (not the typed one), audited without contact details."""
+    existing = book(Client(), clinic, visit_at(clinic, 10, 30), probe_details(), key="clash")
+    intake = _flag_victim(level)
+    typed = {**probe_details(), "email": "stranger@example.com"}
+    refused = book(Client(), clinic, visit_at(clinic, 14, days=5), typed, key="flag")
+
+    assert refused.status_code == existing.status_code == 200
+    assert _main(refused.content.decode()) == _main(existing.content.decode())
+    html = _main(refused.content.decode()).lower()
+    for secret in ("emergency", "urgent", "flag", "doctor", "existing visit", "already"):
+        assert secret not in html, secret
+    assert Appointment.objects.count() == 1
+
+    mail = OutboxMessage.objects.get(key__startswith="booking-refused:")
+    assert mail.to == intake.email  # the address on file, never stranger@example.com
+    assert not OutboxMessage.objects.filter(to="stranger@example.com").exists()
+    assert clinic.location.phone in mail.body_text and "call" in mail.body_text
+    for word in ("flag", "emergency", "urgent", "knee", "doctor"):
+        assert word not in mail.subject.lower(), word
+    event = AuditEvent.objects.get(
+        action="booking_refused", object_type="assessments.submission", object_id=str(intake.pk)
+    )
+    for value in (intake.email, "stranger@example.com", VICTIM["phone"], "Victim", level):
+        assert value.lower() not in event.detail.lower()
+
+
+def test_the_refusal_email_is_once_per_intake_per_hour(clinic):
+    _flag_victim()
+    for n in range(4):
+        book(Client(), clinic, visit_at(clinic, 14, days=5), probe_details(), key=f"f{n}")
+    assert OutboxMessage.objects.filter(key__startswith="booking-refused:").count() == 1
+    assert AuditEvent.objects.filter(action="booking_refused").count() == 4
+
+
+def test_a_clean_intake_made_with_someones_email_reveals_no_flag(client, clinic):
+    """A stranger's own clean intake typed with the victim's email is no key to the flag."""
+    _flag_victim()
+    clean = submitted_intake(email="vera.private@example.com", first_name="Mal")
+    html = _main(client.get("/book/", {"intake": clean.token}).content.decode())
+    assert "Check your email" in html and "/book/details/" not in html
+    assert "doctor" not in html.lower() and "emergency" not in html.lower()

@@ -27,6 +27,7 @@ from assessments.demo import BASE, PERSONAS
 from assessments.models import Submission
 from assessments.questionnaire import get_version
 from booking.demo import APPOINTMENT_TYPES
+from booking.management.commands.seed_demo import LOCATIONS
 from booking.models import (
     Appointment,
     AppointmentType,
@@ -36,7 +37,6 @@ from booking.models import (
     WeeklyAvailability,
 )
 from booking.schedule_cache import schedule_changed
-from itband.management.commands.seed_demo import LOCATIONS
 from itband.models import User
 from itband.roles import CLINICIAN, FRONT_DESK
 

@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            state = readiness()
+            state = readiness(fresh_broker=True)
         except DATABASE_DOWN_ERRORS:
             self.stdout.write("status: unavailable\ndatabase: down")
             raise SystemExit(EXIT_UNAVAILABLE) from None

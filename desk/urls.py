@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from . import desk_patient_views, desk_schedule_views, desk_views
+from . import patient_views as desk_patient_views
+from . import schedule_views as desk_schedule_views
+from . import views as desk_views
 
 app_name = "desk"
 

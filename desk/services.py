@@ -6,7 +6,6 @@ with a message the view shows. Reads cost a fixed number of queries whatever the
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -14,13 +13,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Min, Q, QuerySet, Value
-from django.db.models.functions import Replace
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 
 from assessments.models import Submission
-
-from .models import (
+from booking.models import (
     Appointment,
     Clinician,
     Closure,
@@ -29,12 +26,10 @@ from .models import (
     TimeOff,
     Weekday,
     WeeklyAvailability,
+    same_runner,
 )
-from .services import BookingError, weekly_hours_add
+from booking.services import BookingError, PatientDetails, weekly_hours_add
 
-# Phone numbers are typed as "(301) 555-0100", "301.555.0100", "+1 301 555 0100"…
-_PHONE_PUNCTUATION = ("(", ")", "-", " ", ".", "+", "/")
-MIN_PHONE_DIGITS = 3
 # Summary columns of an intake: the desk never loads the answers, scores or notes.
 INTAKE_SUMMARY_FIELDS = (
     "pk",
@@ -56,22 +51,11 @@ def clinic_zone() -> ZoneInfo:
 
 
 # --- Patients --------------------------------------------------------------------------------
-def _digits(value: str) -> str:
-    return re.sub(r"\D", "", value or "")
-
-
-def _phone_digits_expression():
-    expression = "phone"
-    for char in _PHONE_PUNCTUATION:
-        expression = Replace(expression, Value(char), Value(""))
-    return expression
-
-
 def patients_matching(query: str) -> QuerySet[Patient]:
-    """Patients whose name or email holds every word of ``query`` (any case), or whose phone
-    holds its digits (punctuation ignored). One query, with the count of visits and the next."""
-    query = (query or "").strip()[:100]
-    patients = Patient.objects.annotate(
+    """The patient search (``Patient.objects.matching``; everyone for an empty query), with
+    the count of visits and the next. One query."""
+    patients = Patient.objects.matching(query) if (query or "").strip() else Patient.objects.all()
+    return patients.annotate(
         visit_count=Count("appointments", distinct=True),
         next_visit=Min(
             "appointments__start",
@@ -80,21 +64,7 @@ def patients_matching(query: str) -> QuerySet[Patient]:
                 appointments__start__gte=timezone.now(),
             ),
         ),
-    )
-    if query:
-        words = Q()
-        for word in query.split():
-            words &= (
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(email__icontains=word)
-            )
-        digits = _digits(query)
-        if len(digits) >= MIN_PHONE_DIGITS:
-            patients = patients.annotate(phone_digits=_phone_digits_expression())
-            words |= Q(phone_digits__contains=digits)
-        patients = patients.filter(words)
-    return patients.order_by("last_name", "first_name", "pk")
+    ).order_by("last_name", "first_name", "pk")
 
 
 def patient_appointments(patient: Patient) -> list[Appointment]:
@@ -104,10 +74,6 @@ def patient_appointments(patient: Patient) -> list[Appointment]:
             "-start", "-pk"
         )
     )
-
-
-def _same(a: str | None, b: str | None) -> bool:
-    return (a or "").strip().casefold() == (b or "").strip().casefold()
 
 
 def patient_intakes(patient: Patient, appointments: Iterable[Appointment]) -> list[Submission]:
@@ -124,37 +90,29 @@ def patient_intakes(patient: Patient, appointments: Iterable[Appointment]) -> li
         .only(*INTAKE_SUMMARY_FIELDS)
         .order_by("-submitted_at", "-pk")
     )
-    return [
-        intake
-        for intake in candidates
-        if intake.pk in linked
-        or (
-            _same(intake.email, patient.email)
-            and intake.date_of_birth == patient.date_of_birth
-            and _same(intake.first_name, patient.first_name)
-            and _same(intake.last_name, patient.last_name)
-        )
-    ]
+    return [intake for intake in candidates if intake.pk in linked or same_runner(intake, patient)]
 
 
-@dataclass(frozen=True)
-class ContactDetails:
-    first_name: str
-    last_name: str
-    email: str
-    phone: str
-    date_of_birth: date
-    guardian_name: str = ""
-    guardian_phone: str = ""
-    guardian_email: str = ""
+# The record's contact fields the desk corrects (a guardian's consent is given at a booking).
+CONTACT_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "date_of_birth",
+    "guardian_name",
+    "guardian_phone",
+    "guardian_email",
+)
 
 
 @transaction.atomic
-def patient_update_contact(*, patient: Patient, details: ContactDetails) -> list[str]:
+def patient_update_contact(*, patient: Patient, details: PatientDetails) -> list[str]:
     """Save the desk's corrections; returns the names of the fields that changed."""
     locked = Patient.objects.select_for_update().get(pk=patient.pk)
     changed = []
-    for name, value in vars(details).items():
+    for name in CONTACT_FIELDS:
+        value = getattr(details, name)
         value = value.strip() if isinstance(value, str) else value
         if getattr(locked, name) != value:
             setattr(locked, name, value)

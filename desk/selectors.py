@@ -6,16 +6,16 @@ linked intake joined in).
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.urls import reverse
 
+from booking import directory, rules
+from booking.dates import local_bounds
+from booking.models import Appointment, Clinician, Location, WeeklyAvailability
 from itband.datefmt import clock
-
-from . import directory, rules
-from .models import Appointment, Clinician, Location, WeeklyAvailability
 
 BOTH = "all"
 
@@ -46,11 +46,9 @@ class Column:
 
     @property
     def hours_text(self) -> str:
-        """'Bethesda 7:00–12:00, Bethesda 13:00–19:00'."""
+        """'Bethesda 7:00 AM–12:00 PM, Bethesda 1:00 PM–7:00 PM'."""
         return ", ".join(
-            f"{block.location.name} {block.start.hour}:{block.start.minute:02d}"
-            f"–{block.end.hour}:{block.end.minute:02d}"
-            for block in self.hours
+            f"{block.location.name} {clock(block.start)}–{clock(block.end)}" for block in self.hours
         )
 
 
@@ -73,12 +71,6 @@ class DayBook:
 
 def zone_for(locations: list[Location]) -> ZoneInfo:
     return locations[0].zone if len(locations) == 1 else ZoneInfo(settings.TIME_ZONE)
-
-
-def local_bounds(zone: ZoneInfo, first: date, days: int) -> tuple[datetime, datetime]:
-    start = datetime.combine(first, time(0), tzinfo=zone)
-    end = datetime.combine(first + timedelta(days=days), time(0), tzinfo=zone)
-    return start, end
 
 
 def selected_locations(slug: str) -> tuple[list[Location], list[Location], str]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import clinician_views
+from . import views as clinician_views
 
 app_name = "clinician"
 

@@ -6,18 +6,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from booking.dates import local_bounds
+from booking.models import Appointment
 from itband.http import mark_no_store
 from itband.roles import CLINICIAN, role_required
-
-from . import desk_book
-from .models import Appointment
 
 
 @role_required(CLINICIAN)
 def my_schedule(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     zone = timezone.get_current_timezone()
-    start, end = desk_book.local_bounds(zone, today, 2)
+    start, end = local_bounds(zone, today, 2)
     appointments = (
         Appointment.objects.holding_time()
         .filter(clinician__user=request.user, start__gte=start, start__lt=end)

@@ -6,10 +6,10 @@ import secrets
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.contrib import messages
-from django.db.models import F, Q, Value
-from django.db.models.functions import Replace
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,18 +17,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from assessments.models import Submission
-from itband.audit import audit_record
-from itband.http import mark_no_store
-from itband.models import OutboxMessage
-from itband.outbox import outbox_resend
-from itband.roles import CLINICIAN, FRONT_DESK, has_role, role_required
-
-from . import desk_book, rules
-from .dates import validate_within_reach
-from .forms import AccessibleForm, BookingDetailsForm
-from .models import Appointment, Patient
-from .picker import parse_date, parse_start, select, slot_view
-from .services import (
+from booking import rules
+from booking.dates import validate_within_reach
+from booking.forms import BookingDetailsForm
+from booking.models import Appointment, Patient, same_runner
+from booking.picker import parse_date, parse_start, select, slot_view
+from booking.services import (
     AlreadyBooked,
     AppointmentNotActive,
     BookingBlocked,
@@ -41,6 +35,14 @@ from .services import (
     appointment_reschedule,
     appointment_set_status,
 )
+from itband.audit import audit_record
+from itband.forms import CrispyForm
+from itband.http import mark_no_store
+from itband.models import AuditEvent, OutboxMessage
+from itband.outbox import outbox_resend
+from itband.roles import CLINICIAN, FRONT_DESK, has_role, role_required
+
+from . import selectors as desk_book
 
 RED_FLAG_MESSAGE = (
     "This runner has an emergency or urgent intake that no clinician has cleared: a clinician "
@@ -89,7 +91,7 @@ def week(request: HttpRequest) -> HttpResponse:
     return mark_no_store(render(request, "desk/week.html", context))
 
 
-class CancelByDeskForm(AccessibleForm):
+class CancelByDeskForm(CrispyForm):
     by = forms.ChoiceField(
         label="Who cancels?",
         choices=[("desk", "The patient (they called us)"), ("clinic", "The clinic")],
@@ -246,48 +248,21 @@ class PatientSearchForm(forms.Form):
     )
 
 
-def phone_digits(field: str = "phone"):
-    """The phone number with its punctuation removed, computed in the database."""
-    expression = F(field)
-    for character in ("(", ")", "-", " ", ".", "+"):
-        expression = Replace(expression, Value(character), Value(""))
-    return expression
-
-
 def search_patients(query: str):
-    """Patients by any word of their name, their email, or the digits of their phone."""
-    query = query.strip()
-    if not query:
-        return Patient.objects.none()
-    digits = "".join(c for c in query if c.isdigit())
-    match = Q(email__icontains=query)
-    for word in query.split():
-        match |= Q(first_name__icontains=word) | Q(last_name__icontains=word)
-    patients = Patient.objects.all()
-    if len(digits) >= 4:
-        patients = patients.annotate(digits=phone_digits())
-        match |= Q(digits__contains=digits)
-    return patients.filter(match).order_by("last_name", "first_name")[:25]
+    """The desk's patient search (``Patient.objects.matching``), for booking a caller."""
+    return Patient.objects.matching(query).order_by("last_name", "first_name")[:25]
 
 
 def desk_details_form(data=None, *, initial=None, visit_day=None) -> BookingDetailsForm:
     form = BookingDetailsForm(data, initial=initial, visit_day=visit_day)
     form.fields.pop("accept_policy", None)  # the desk reads the policy to the caller
-    return form
-
-
-def intake_matches(submission: Submission, details) -> bool:
-    """An intake is attached only when email, name and date of birth all match."""
-
-    def same(a: str, b: str) -> bool:
-        return a.strip().casefold() == b.strip().casefold()
-
-    return (
-        same(submission.email, details.email)
-        and same(submission.first_name, details.first_name)
-        and same(submission.last_name, details.last_name)
-        and submission.date_of_birth == details.date_of_birth
+    # Two columns on a wide screen; no guardian note or policy text (the desk tells the caller).
+    names = [name for name in form.fields if name != "guardian_consent"]
+    form.helper.layout = Layout(
+        Row(*(Column(name, css_class="col-md-6") for name in names), css_class="g-3"),
+        "guardian_consent",
     )
+    return form
 
 
 @role_required(FRONT_DESK)
@@ -359,12 +334,19 @@ def book(request: HttpRequest) -> HttpResponse:
         chosen = request.POST.get("intake", "")
         if chosen:
             intake = next((s for s in intakes if str(s.pk) == chosen), None)
-            if intake is None or not intake_matches(intake, details):
+            if intake is None or not same_runner(intake, details):
                 form.add_error(
                     None,
                     "That intake's name and date of birth do not match this patient, "
                     "so it was not attached.",
                 )
+        # Booking past a flag that matches by identity only: confirmed, with a reason.
+        override = request.POST.get("override_reason", "").replace("\x00", "").strip()[:200]
+        if request.POST.get("override_confirm") != "on":
+            override = ""
+        overriding = bool(override) and rules.booking_block_for(
+            email=details.email, last_name=details.last_name, date_of_birth=details.date_of_birth
+        )
         if not form.errors:
             try:
                 appointment = appointment_book(
@@ -379,6 +361,7 @@ def book(request: HttpRequest) -> HttpResponse:
                     booking_key=booking_key,
                     min_notice=DESK_MIN_NOTICE,
                     update_contact=True,  # the desk confirms a caller's details deliberately
+                    override_reason=override,
                 )
             except SlotTaken:
                 messages.error(request, "That time was just taken. Please pick another.")
@@ -395,10 +378,24 @@ def book(request: HttpRequest) -> HttpResponse:
                 )
             except BookingBlocked as error:
                 context["red_flag"] = error.block
+                context["can_override"] = rules.desk_may_override(
+                    email=details.email,
+                    first_name=details.first_name,
+                    last_name=details.last_name,
+                    date_of_birth=details.date_of_birth,
+                    submission=intake,
+                )
                 form.add_error(None, RED_FLAG_MESSAGE)
             except BookingError as error:
                 form.add_error(None, str(error) or "The booking could not be made.")
             else:
+                if overriding:
+                    audit_record(
+                        request=request,
+                        action=AuditEvent.Action.BOOKING_OVERRIDE,
+                        obj=appointment,
+                        detail=f"identity-only red flag of intake #{overriding.intake_id}",
+                    )
                 messages.success(request, "Booked. The confirmation email is on its way.")
                 return redirect("desk:appointment", appointment.pk)
     status = 400 if form.errors else 200

@@ -10,13 +10,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from booking import rules
+from booking.models import Patient
 from itband.audit import audit_record
 from itband.http import mark_no_store
 from itband.roles import CLINICIAN, FRONT_DESK, has_role, role_required
 
-from . import desk_services, rules
-from .desk_forms import PatientContactForm
-from .models import Patient
+from . import services as desk_services
+from .forms import PatientContactForm
 
 PATIENTS_PER_PAGE = 25
 

@@ -1,52 +1,31 @@
 """Forms of the front desk's patients and schedules pages.
 
 Field names are unique across the forms that share a page (no prefixes), so each field's id,
-its help text and its message stay tied together by ``AccessibleForm``.
+its help text and its message stay tied together (Django's aria-describedby; crispy renders).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils import timezone
 
-from .dates import validate_within_reach
-from .desk_services import ContactDetails, clinic_zone
-from .forms import AccessibleForm
-from .models import Location, Weekday, age_on
+from booking.dates import validate_within_reach
+from booking.models import Location, Weekday
+from booking.services import PatientDetails
+from itband import contact
+from itband.datefmt import clock
+from itband.forms import CrispyForm, Group, GuardianFields
+
+from .services import clinic_zone
 
 TIME_WIDGET = {"type": "time", "step": "300"}
 DATE_WIDGET = {"type": "date"}
 
 
-def clock(value: time) -> str:
-    """7:00, 12:30 (the way the clinic writes hours)."""
-    return f"{value.hour}:{value.minute:02d}"
-
-
-class DeskForm(AccessibleForm):
-    """Errors a view adds after validation (a service's refusal) are tied to their field too."""
-
-    def _describe(self, name: str) -> None:
-        attrs = self.fields[name].widget.attrs
-        attrs["class"] = " ".join(c for c in attrs.get("class", "").split() if c != "is-invalid")
-        super()._describe(name)
-
-    def add_error(self, field, error) -> None:
-        super().add_error(field, error)
-        if isinstance(field, str) and field in self.fields:
-            self._describe(field)
-
-
-def _phone_or_error(value: str, *, required: bool) -> str:
-    value = value.strip()
-    if (value or required) and sum(ch.isdigit() for ch in value) < 7:
-        raise forms.ValidationError("Enter a phone number with at least 7 digits.")
-    return value
-
-
-class PatientContactForm(DeskForm):
+class PatientContactForm(GuardianFields, CrispyForm):
     first_name = forms.CharField(
         max_length=100,
         error_messages={"required": "Enter the first name."},
@@ -79,41 +58,40 @@ class PatientContactForm(DeskForm):
         },
         widget=forms.DateInput(attrs=DATE_WIDGET, format="%Y-%m-%d"),
     )
-    guardian_name = forms.CharField(
-        label="Parent or guardian's name", max_length=200, required=False
-    )
-    guardian_phone = forms.CharField(
-        label="Parent or guardian's phone",
-        max_length=30,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "tel"}),
-    )
-    guardian_email = forms.EmailField(
-        label="Parent or guardian's email",
-        required=False,
-        error_messages={"invalid": "Enter an email address like name@example.com."},
-    )
+
+    def layout(self) -> Layout:
+        return Layout(
+            Group(
+                "The runner",
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "date_of_birth",
+                legend_class="h6",
+                css_class="mb-3",
+            ),
+            Group(
+                "Parent or guardian (runners under 18)",
+                "guardian_name",
+                "guardian_phone",
+                "guardian_email",
+                legend_class="h6",
+                css_class="mb-3",
+            ),
+        )
 
     def clean_phone(self) -> str:
-        return _phone_or_error(self.cleaned_data["phone"], required=True)
-
-    def clean_guardian_phone(self) -> str:
-        return _phone_or_error(self.cleaned_data["guardian_phone"], required=False)
+        return contact.clean_phone(self.cleaned_data["phone"])
 
     def clean_date_of_birth(self) -> date:
-        born = self.cleaned_data["date_of_birth"]
-        today = timezone.localdate()
-        if born >= today:
-            raise forms.ValidationError("The date of birth must be in the past.")
-        if age_on(born, today) > 110:
-            raise forms.ValidationError("Please check the year of birth.")
-        return born
+        return contact.clean_date_of_birth(self.cleaned_data["date_of_birth"])
 
-    def contact_details(self) -> ContactDetails:
-        return ContactDetails(**{name: self.cleaned_data[name] for name in self.fields})
+    def contact_details(self) -> PatientDetails:
+        return PatientDetails(**{name: self.cleaned_data[name] for name in self.fields})
 
 
-class WeeklyBlockForm(DeskForm):
+class WeeklyBlockForm(CrispyForm):
     location = forms.ModelChoiceField(
         label="Clinic",
         queryset=Location.objects.filter(is_active=True).order_by("name"),
@@ -141,6 +119,17 @@ class WeeklyBlockForm(DeskForm):
         widget=forms.TimeInput(attrs=TIME_WIDGET, format="%H:%M"),
     )
 
+    def layout(self) -> Layout:
+        return Layout(
+            Group(
+                "New weekly block",
+                "location",
+                "weekday",
+                Row(Column("start", css_class="col-6"), Column("end", css_class="col-6")),
+                legend_class="visually-hidden",
+            )
+        )
+
     def clean(self) -> dict:
         data = super().clean()
         start, end = data.get("start"), data.get("end")
@@ -149,7 +138,7 @@ class WeeklyBlockForm(DeskForm):
         return data
 
 
-class TimeOffForm(DeskForm):
+class TimeOffForm(CrispyForm):
     """A period off in the clinic's local time: from a date (and time) to a date (and time).
     An empty start time is the start of that day; an empty end is the end of the day."""
 
@@ -195,6 +184,27 @@ class TimeOffForm(DeskForm):
         self.now = now
         super().__init__(*args, **kwargs)
 
+    def layout(self) -> Layout:
+        half = "col-sm-6"
+        return Layout(
+            Group(
+                "From",
+                Row(
+                    Column("off_start_date", css_class=half),
+                    Column("off_start_time", css_class=half),
+                ),
+                legend_class="h6",
+                css_class="mb-2",
+            ),
+            Group(
+                "Until",
+                Row(Column("off_end_date", css_class=half), Column("off_end_time", css_class=half)),
+                legend_class="h6",
+                css_class="mb-2",
+            ),
+            "off_reason",
+        )
+
     def _local(self, day: date, at: time, field: str) -> datetime | None:
         """An aware time in the clinic's zone; None (and a message) for a time that the
         spring clock change skips."""
@@ -238,7 +248,7 @@ class TimeOffForm(DeskForm):
 BOTH_CLINICS = "both"
 
 
-class ClosureForm(DeskForm):
+class ClosureForm(CrispyForm):
     clinic = forms.ChoiceField(
         label="Clinic",
         error_messages={"invalid_choice": "Choose a clinic or both clinics."},

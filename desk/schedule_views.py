@@ -12,12 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from booking.models import Clinician, Closure, TimeOff, Weekday, WeeklyAvailability
+from booking.services import BookingError, HoursOverlap
+from itband.datefmt import clock
 from itband.roles import FRONT_DESK, role_required
 
-from . import desk_services
-from .desk_forms import ClosureForm, TimeOffForm, WeeklyBlockForm, clock
-from .models import Clinician, Closure, TimeOff, Weekday, WeeklyAvailability
-from .services import BookingError, HoursOverlap
+from . import services as desk_services
+from .forms import ClosureForm, TimeOffForm, WeeklyBlockForm
 
 
 def _pk(value) -> int | None:

@@ -4,29 +4,20 @@ Every view goes through ``access.get_submission_for_clinician`` and writes an au
 each view of health data and each change.
 """
 
-from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from itband.audit import audit_record
-from itband.datefmt import short_datetime
-from itband.http import mark_no_store
-from itband.roles import CLINICIAN, role_required
-
-from . import flow
-from .access import get_submission_for_clinician
-from .clinical import suggested_tests
-from .models import Submission
-from .presenters import answer_sections, result_context
-from .scoring import DRIVER_LABELS
-from .services import (
+from assessments import flow
+from assessments.access import get_submission_for_clinician
+from assessments.clinical import suggested_tests
+from assessments.models import Submission
+from assessments.presenters import answer_sections, result_context
+from assessments.services import (
     FlagNotClearable,
     clinician_note_add,
     questionnaire_of,
@@ -35,99 +26,14 @@ from .services import (
     submission_mark_reviewed,
     submission_record_contact,
 )
+from itband.audit import audit_record
+from itband.http import mark_no_store
+from itband.roles import CLINICIAN, role_required
+
+from .forms import ClearFlagForm, CloseForm, ContactForm, NoteForm
+from .selectors import STATES, queue_rows, review_queue
 
 QUEUE_PAGE_SIZE = 50  # a page renders fast; every intake stays reachable
-
-STATES = (("awaiting", "To review"), ("reviewed", "Reviewed"), ("closed", "Closed"), ("all", "All"))
-
-
-class NoteForm(forms.Form):
-    body = forms.CharField(
-        label="Private note",
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Please write the note first."},
-    )
-
-
-class CloseForm(forms.Form):
-    reason = forms.CharField(
-        label="Why is it closed without a visit?",
-        max_length=500,
-        error_messages={"required": "Please give a reason."},
-    )
-
-
-class ClearFlagForm(forms.Form):
-    note = forms.CharField(
-        label="Why it can be cleared, after your phone triage (e.g. seen by GP, cleared for evaluation)",
-        max_length=1000,
-        error_messages={"required": "Please say why the flag can be cleared."},
-    )
-
-
-class ContactForm(forms.Form):
-    note = forms.CharField(
-        label="What was said",
-        max_length=1000,
-        error_messages={"required": "Please note what was said."},
-    )
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    pk: int
-    url: str
-    name: str
-    flag: str
-    driver: str
-    next_visit: str
-    submitted: str
-    state: str
-
-
-# The queue reads these columns only, as plain values (no model instances, no JSON).
-QUEUE_COLUMNS = (
-    "pk",
-    "first_name",
-    "last_name",
-    "highest_flag",
-    "primary_driver",
-    "next_visit_at",
-    "submitted_at",
-    "reviewed_at",
-    "closed_at",
-    "reviewed_by__first_name",
-    "reviewed_by__last_name",
-    "reviewed_by__username",
-)
-
-
-def queue_rows(intakes) -> list[QueueRow]:
-    """Rows for the queue table from ``QUEUE_COLUMNS`` values."""
-    intake_url = reverse("clinician:intake", args=[0]).removesuffix("0/")
-    rows = []
-    for intake in intakes:
-        if intake["reviewed_at"]:
-            reviewer = f"{intake['reviewed_by__first_name']} {intake['reviewed_by__last_name']}"
-            state = f"Reviewed by {reviewer.strip() or intake['reviewed_by__username']}"
-        else:
-            state = "Closed" if intake["closed_at"] else "To review"
-        name = f"{intake['first_name']} {intake['last_name']}".strip()
-        next_visit = intake["next_visit_at"]
-        rows.append(
-            QueueRow(
-                pk=intake["pk"],
-                url=f"{intake_url}{intake['pk']}/",
-                name=name or "Name not given",
-                flag=intake["highest_flag"],
-                driver=DRIVER_LABELS.get(intake["primary_driver"], "No clear driver"),
-                next_visit=short_datetime(next_visit) if next_visit else "",
-                submitted=short_datetime(intake["submitted_at"], weekday=False),
-                state=state,
-            )
-        )
-    return rows
 
 
 @role_required(CLINICIAN)
@@ -136,9 +42,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     state = state if state in dict(STATES) else "awaiting"
     location = request.GET.get("location", "").replace("\x00", "")  # NUL: a 500 on PostgreSQL
     mine = request.GET.get("mine") == "1"
-    intakes = Submission.objects.review_queue(
+    intakes = review_queue(
         state=state, location=location, clinician_user=request.user if mine else None
-    ).values(*QUEUE_COLUMNS)
+    )
     counts = Submission.objects.review_state_counts()
     paginator = Paginator(intakes, QUEUE_PAGE_SIZE)
     if state == "awaiting" and not location and not mine:
