@@ -108,8 +108,8 @@ def test_core_to_booked_then_a_module_updates_the_clinicians_view(live_server, p
 
     thumb.tap(times.first)
     expect(page.get_by_role("heading", level=1)).to_have_text("Your details")
-    expect(page.get_by_label("First name", exact=True)).to_have_value("Riley")
-    expect(page.get_by_label("Email", exact=True)).to_have_value("riley@example.com")
+    expect(page.get_by_role("textbox", name="First name", exact=True)).to_have_value("Riley")
+    expect(page.get_by_role("textbox", name="Email", exact=True)).to_have_value("riley@example.com")
     expect(page.get_by_label("Date of birth")).to_have_value("1990-04-23")
     assert_accessible(page)
     thumb.tap(page.get_by_label("I accept the cancellation policy."))
