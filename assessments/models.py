@@ -9,6 +9,8 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from .scoring import BOOKING_BLOCKING_LEVELS
+
 
 def new_token() -> str:
     """256 bits from the OS: the only key to a runner's answers."""
@@ -155,7 +157,8 @@ class Submission(models.Model):
                 fields=["submitted_at"],
                 name="submission_red_flag_idx",
                 condition=models.Q(
-                    highest_flag__in=("emergency", "urgent"), flag_cleared_at__isnull=True
+                    highest_flag__in=tuple(sorted(BOOKING_BLOCKING_LEVELS)),
+                    flag_cleared_at__isnull=True,
                 ),
             ),
             models.Index(
@@ -198,8 +201,6 @@ class Submission(models.Model):
     @property
     def has_red_flag(self) -> bool:
         """An emergency or urgent flag: the runner gets the safety page, not a result."""
-        from .scoring import BOOKING_BLOCKING_LEVELS
-
         return self.highest_flag in BOOKING_BLOCKING_LEVELS
 
     @property

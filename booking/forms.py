@@ -74,19 +74,13 @@ class BookingDetailsForm(GuardianFields, CrispyForm):
         return Layout(
             Group(
                 "The runner",
-                "first_name",
-                "last_name",
-                "email",
-                "phone",
-                "date_of_birth",
+                *self.RUNNER_FIELDS,
                 css_class="mb-3",
             ),
             Group(
                 "Parent or guardian (only for runners under 18)",
                 HTML(GUARDIAN_ABOUT),
-                "guardian_name",
-                "guardian_phone",
-                "guardian_email",
+                *self.GUARDIAN_FIELDS,
                 "guardian_consent",
                 css_class="mb-3",
                 aria_describedby="guardian-about",

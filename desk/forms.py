@@ -63,19 +63,13 @@ class PatientContactForm(GuardianFields, CrispyForm):
         return Layout(
             Group(
                 "The runner",
-                "first_name",
-                "last_name",
-                "email",
-                "phone",
-                "date_of_birth",
+                *self.RUNNER_FIELDS,
                 legend_class="h6",
                 css_class="mb-3",
             ),
             Group(
                 "Parent or guardian (runners under 18)",
-                "guardian_name",
-                "guardian_phone",
-                "guardian_email",
+                *self.GUARDIAN_FIELDS,
                 legend_class="h6",
                 css_class="mb-3",
             ),

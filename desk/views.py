@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
 from assessments.models import Submission
@@ -64,12 +66,60 @@ def chosen_day(request: HttpRequest) -> date:
     return parse_date(request.GET.get("date")) or timezone.localdate()
 
 
+# One visit of the day grid, built here (a template loop over the visits was most of the
+# page's rendering). format_html escapes every value.
+VISIT_ITEM = """<li class="appt appt-{status}">
+        <a class="appt-link" href="{url}">
+          <span class="appt-time">{time_range}</span>
+          <span class="appt-name">{patient_name}</span>
+          <span class="appt-type">{type_name}{location}</span>
+        </a>
+        <span class="appt-badges"><span class="badge text-bg-{status_badge}">{status_label}</span>
+        <span class="badge {intake_class}">{intake_words}</span>{red_flag}</span>
+      </li>"""
+RED_FLAG_BADGE = """
+        <span class="badge text-bg-danger">Red flag ({}): not cleared</span>"""
+NO_VISITS = '<li class="small text-body-secondary">No appointments.</li>'
+
+
+def visit_items(visits, *, show_location: bool) -> SafeString:
+    if not visits:
+        return mark_safe(NO_VISITS)
+    items = []
+    for visit in visits:
+        intake_class, intake_words = visit.intake_badge
+        items.append(
+            format_html(
+                VISIT_ITEM,
+                status=visit.status,
+                url=visit.url,
+                time_range=visit.time_range,
+                patient_name=visit.patient_name,
+                type_name=visit.type_name,
+                location=f" · {visit.location_name}" if show_location else "",
+                status_badge=visit.status_badge,
+                status_label=visit.status_label,
+                intake_class=intake_class,
+                intake_words=intake_words,
+                red_flag=format_html(RED_FLAG_BADGE, visit.red_flag) if visit.red_flag else "",
+            )
+        )
+    return mark_safe("\n      ".join(items))
+
+
 @role_required(FRONT_DESK)
 def day(request: HttpRequest) -> HttpResponse:
     current = chosen_day(request)
     book = desk_book.day_book(slug=request.GET.get("location", desk_book.BOTH), day=current)
     context = {
         "book": book,
+        "columns": [
+            (
+                column,
+                visit_items(column.appointments, show_location=book.selected == desk_book.BOTH),
+            )
+            for column in book.columns
+        ],
         "desk_section": "day",
         "today": timezone.localdate(),
         "previous_day": current - timedelta(days=1),

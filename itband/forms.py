@@ -55,8 +55,10 @@ class GuardianFields(forms.Form):
     """A minor's parent or guardian, as the booking form and the desk's contact form ask for
     them (whether they are needed depends on the runner's age: the booking form's clean)."""
 
-    # The runner's own fields first, wherever a subclass declares them.
-    field_order = ["first_name", "last_name", "email", "phone", "date_of_birth"]
+    # The runner's own fields first, wherever a subclass declares them; layouts group them.
+    RUNNER_FIELDS = ("first_name", "last_name", "email", "phone", "date_of_birth")
+    GUARDIAN_FIELDS = ("guardian_name", "guardian_phone", "guardian_email")
+    field_order = list(RUNNER_FIELDS)
 
     guardian_name = forms.CharField(
         label="Parent or guardian's name", max_length=200, required=False
