@@ -19,7 +19,7 @@ from . import flow, scoring
 from .forms import ConsentForm, ContactForm, EmailLinkForm, StepForm
 from .models import Submission
 from .presenters import answer_sections, intake_safety_context, result_context
-from .questionnaire import CURRENT, Questionnaire
+from .questionnaire import CURRENT, Questionnaire, get_version
 from .safety_hold import hold_browser
 from .services import (
     AssessmentError,
@@ -69,8 +69,18 @@ def start(request: HttpRequest) -> HttpResponse:
         "step_count": len(CURRENT.core_steps),
         "core_steps": CURRENT.core_steps,
         "modules": CURRENT.modules,
+        # The honest time, from the definition: the sum of the modules' own estimates.
+        "module_minutes": sum(module.minutes for module in CURRENT.modules),
+        "module_minutes_range": _minutes_range(CURRENT.modules),
     }
     return render(request, "assessments/start.html", context)
+
+
+def _minutes_range(modules) -> str:
+    """'2 to 5' minutes each, as the modules' own estimates say."""
+    minutes = [module.minutes for module in modules] or [0]
+    low, high = min(minutes), max(minutes)
+    return str(low) if low == high else f"{low} to {high}"
 
 
 def is_last_core_step(questionnaire: Questionnaire, slug: str) -> bool:
@@ -324,6 +334,9 @@ def render_result(request: HttpRequest, submission: Submission, email_form, stat
     if context.get("version2"):
         for item in context["modules"]:
             item["url"] = reverse("assessments:module", args=[submission.token, item["key"]])
+        context["module_minutes_range"] = _minutes_range(
+            get_version(submission.questionnaire_version).modules
+        )
         return render(request, "assessments/result_v2.html", context, status=status)
     return render(request, "assessments/result.html", context, status=status)
 

@@ -713,7 +713,8 @@ QUESTIONNAIRE_V2 = Questionnaire(
             "a wall and some floor space.",
             driver=STRENGTH,
             steps=("strength-balance",),
-            minutes=3,
+            # Two side planks of up to a minute each, then rest: timed walks took 4-5 minutes.
+            minutes=5,
         ),
         Module(
             key="pelvic-position",

@@ -34,7 +34,7 @@ def continue_(page: Page) -> None:
 def test_runner_completes_the_assessment_and_sees_the_result(live_server, page: Page, browser):
     booking_clinic()
     page.goto(live_server.url + "/assessment/")
-    expect(page.locator("main")).to_contain_text("About 4 minutes; 10 more if you want")
+    expect(page.locator("main")).to_contain_text("About 4 minutes; 13 more if you want")
     assert_accessible(page)
     page.get_by_role("button", name="Start the self-assessment").click()
     # Forgot to consent: the message is next to the box and the error summary gets focus.

@@ -25,7 +25,7 @@ def step_url(submission, slug):
 
 def test_start_explains_and_requires_consent(client):
     page = client.get("/assessment/").content.decode()
-    assert "About 4 minutes; 10 more if you want to do the home tests" in page
+    assert "About 4 minutes; 13 more if you want to do the home tests" in page
     assert "5–10 minute" not in page and "not a diagnosis" in page
     response = client.post("/assessment/", {"email": "runner@example.com"})
     assert response.status_code == 200
