@@ -194,9 +194,7 @@ class Submission(models.Model):
 
     @property
     def primary_driver_label(self) -> str:
-        from .scoring import DRIVER_LABELS
-
-        return DRIVER_LABELS.get(self.primary_driver, "No clear driver")
+        return driver_label(self.primary_driver, self.questionnaire_version)
 
     @property
     def has_red_flag(self) -> bool:
@@ -226,3 +224,15 @@ class ClinicianNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note by {self.author} on intake {self.submission_id}"
+
+
+def driver_label(primary_driver: str, questionnaire_version: str) -> str:
+    """The likely driver as staff lists name it. Version 2 measures the drivers only in the
+    optional home tests, so no driver there means "not clear yet", not "none"."""
+    from .scoring import DRIVER_LABELS
+
+    if primary_driver in DRIVER_LABELS:
+        return DRIVER_LABELS[primary_driver]
+    return (
+        "No clear driver" if questionnaire_version == "1" else "Not clear yet (home tests optional)"
+    )

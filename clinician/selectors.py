@@ -4,8 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from assessments.models import Submission
-from assessments.scoring import DRIVER_LABELS
+from assessments.models import Submission, driver_label
 from itband.datefmt import short_datetime
 
 STATES = (("awaiting", "To review"), ("reviewed", "Reviewed"), ("closed", "Closed"), ("all", "All"))
@@ -30,6 +29,7 @@ QUEUE_COLUMNS = (
     "last_name",
     "highest_flag",
     "primary_driver",
+    "questionnaire_version",
     "next_visit_at",
     "submitted_at",
     "reviewed_at",
@@ -58,7 +58,7 @@ def queue_rows(intakes) -> list[QueueRow]:
                 url=f"{intake_url}{intake['pk']}/",
                 name=name or "Name not given",
                 flag=intake["highest_flag"],
-                driver=DRIVER_LABELS.get(intake["primary_driver"], "No clear driver"),
+                driver=driver_label(intake["primary_driver"], intake["questionnaire_version"]),
                 next_visit=short_datetime(next_visit) if next_visit else "",
                 submitted=short_datetime(intake["submitted_at"], weekday=False),
                 state=state,

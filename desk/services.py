@@ -35,6 +35,7 @@ INTAKE_SUMMARY_FIELDS = (
     "pk",
     "submitted_at",
     "primary_driver",
+    "questionnaire_version",  # the driver label reads it (assessments.models.driver_label)
     "highest_flag",
     "reviewed_at",
     "closed_at",

@@ -229,3 +229,16 @@ def test_a_visit_that_has_passed_is_no_longer_the_next_visit(clinician_user):
     assert submissions_move_past_visits(now=start + timedelta(hours=3)) == 1
     intake.refresh_from_db()
     assert intake.next_visit_at is None
+
+
+def test_a_core_only_v2_intake_reads_not_clear_yet_in_the_queue(client, clinician_user):
+    """Version 2 measures the drivers only in the optional home tests: a core-only intake has
+    no driver yet, which is not the same as a v1 intake where none stood out."""
+    from tests.assessment_data import V2_CORE
+
+    make_submission(V2_CORE, version="2", first_name="Core")
+    login(client, clinician_user)
+    response = client.get("/clinician/")
+    rows = {row.name.split()[0]: row.driver for row in response.context["intakes"]}
+    assert rows == {"Core": "Not clear yet (home tests optional)"}
+    assert "Not clear yet (home tests optional)" in response.content.decode()
