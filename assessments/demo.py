@@ -168,7 +168,6 @@ def seed_assessment_demo() -> list[Submission]:
 
 
 def _seed_v2_runners() -> list[Submission]:
-    current = get_version("2")
     intakes = []
     for index, (first, last, handle, modules) in enumerate(V2_PERSONAS, start=len(PERSONAS)):
         email = f"{handle}@{DEMO_DOMAIN}"
@@ -176,28 +175,42 @@ def _seed_v2_runners() -> list[Submission]:
         if existing:
             intakes.append(existing)
             continue
-        submission = submission_start(email=email, version=current.version)
-        for step in current.core_steps:
-            own = {q.link_id: V2_CORE[q.link_id] for q in step.questions if q.link_id in V2_CORE}
-            submission = submission_save_step(
-                submission=submission, step_slug=step.slug, step_answers=own, complete=True
-            )
-        submission = submission_submit(
-            submission=submission,
-            contact=Contact(
-                first_name=first,
-                last_name=last,
-                email=email,
-                phone="(301) 555-0199",
-                date_of_birth=demo_birth_date(index, minor=False),
-            ),
+        submission = submit_v2(
+            first=first,
+            last=last,
+            email=email,
+            date_of_birth=demo_birth_date(index, minor=False),
+            modules=modules,
         )
-        for key, answers in modules.items():
-            submission = submission_save_module(
-                submission=submission, module_key=key, module_answers=answers
-            )
         intakes.append(submission)
     return intakes
+
+
+def submit_v2(*, first, last, email, date_of_birth, modules=None) -> Submission:
+    """A version 2 intake through the product's services: the demo's core answers, then any
+    home-test modules (also the bench's version 2 result)."""
+    current = get_version("2")
+    submission = submission_start(email=email, version=current.version)
+    for step in current.core_steps:
+        own = {q.link_id: V2_CORE[q.link_id] for q in step.questions if q.link_id in V2_CORE}
+        submission = submission_save_step(
+            submission=submission, step_slug=step.slug, step_answers=own, complete=True
+        )
+    submission = submission_submit(
+        submission=submission,
+        contact=Contact(
+            first_name=first,
+            last_name=last,
+            email=email,
+            phone="(301) 555-0199",
+            date_of_birth=date_of_birth,
+        ),
+    )
+    for key, answers in (modules or {}).items():
+        submission = submission_save_module(
+            submission=submission, module_key=key, module_answers=answers
+        )
+    return submission
 
 
 def _seed_v1_runners() -> list[Submission]:

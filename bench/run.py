@@ -27,7 +27,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode, urljoin, urlsplit
@@ -44,7 +44,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from assessments.demo import BASE  # noqa: E402
+from assessments.demo import BASE, V2_CORE, submit_v2  # noqa: E402
 from assessments.models import Submission  # noqa: E402
 from assessments.questionnaire import CURRENT, KIND_MULTIPLE  # noqa: E402
 from assessments.services import submission_start  # noqa: E402
@@ -65,7 +65,9 @@ DOC = ROOT / "docs" / "benchmarks.md"
 START_MARK = "<!-- bench:results:start -->"
 END_MARK = "<!-- bench:results:end -->"
 CONNECTIONS = 16
-STEP = "about-you"
+STEP = CURRENT.steps[0].slug  # the first page every new runner sees
+# The demo runner's answers in the current version (the personas answered version 1).
+ANSWERS = V2_CORE if CURRENT.version == "2" else BASE
 POST_DRAFTS = 256
 NOISY_FOREIGN_CORES = 0.25  # other processes' CPU during a run above this: run it again
 MAX_ATTEMPTS = 3
@@ -110,7 +112,7 @@ def step_post_body(csrf: str) -> str:
     """Valid answers for the first step (the demo's baseline runner), as a browser posts them."""
     pairs = [("csrfmiddlewaretoken", csrf)]
     for question in CURRENT.step(STEP).questions:
-        value = BASE.get(question.link_id)
+        value = ANSWERS.get(question.link_id)
         if value is None:
             continue
         if question.kind == KIND_MULTIPLE:
@@ -139,6 +141,12 @@ def prepare(tmp: Path) -> tuple[list[Target], dict]:
     get_draft = submission_start()
     post_drafts = [submission_start() for _ in range(POST_DRAFTS)]
     intake = Submission.objects.submitted().get(email=f"runner00000@{DOMAIN}")
+    # Version 2's result lists the next three times at each clinic (slot reads on the page).
+    intake_v2 = Submission.objects.submitted().filter(email=f"bench.v2@{DOMAIN}").first()
+    if intake_v2 is None:
+        intake_v2 = submit_v2(
+            first="Bench", last="Two", email=f"bench.v2@{DOMAIN}", date_of_birth=date(1985, 5, 5)
+        )
     slug, day, count = busiest_desk_day()
     next_step = CURRENT.next_step(STEP).slug
     targets = [
@@ -160,15 +168,22 @@ def prepare(tmp: Path) -> tuple[list[Target], dict]:
             location_suffix=f"/step/{next_step}/",
         ),
         Target(
-            "result page",
+            "result page (v1)",
             [f"/assessment/{intake.token}/result/"],
             marker="<main",
             patient_get=True,
         ),
         Target(
+            "result page (v2, with times)",
+            [f"/assessment/{intake_v2.token}/result/"],
+            marker="/book/details/",
+            patient_get=True,
+        ),
+        Target(
             "booking slot list",
-            ["/book/?location=bethesda&type=initial-evaluation&clinician=any"],
-            marker="<main",
+            # safety=none: the answer to the cold safety question (issue 13) that leads to times
+            ["/book/?location=bethesda&type=initial-evaluation&clinician=any&safety=none"],
+            marker="time-list",
             patient_get=True,
         ),
         Target(

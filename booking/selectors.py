@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from itband import datefmt
 
-from . import directory
+from . import directory, schedule_cache
 from .models import AppointmentType, Location
 from .picker import ANY
 from .services import SlotOption, available_days
@@ -48,7 +48,21 @@ def next_openings(
     """The next ``count`` free times at a clinic for a visit type, any clinician (the first
     available), from this process's copy of the schedule: a page that shows times. Booking
     re-checks the time against the database."""
-    today = timezone.localdate(now) if now else timezone.localdate()
+    if now is None:
+        # The same for every runner until the schedule changes or the minute turns: kept with
+        # the schedule copies (a result page would otherwise search 14 days of every clinician
+        # at each clinic on every view).
+        minute = timezone.now().replace(second=0, microsecond=0)
+        key = ("next-openings", location.pk, appointment_type.pk, count, minute)
+        return schedule_cache.cached(
+            key,
+            lambda: _next_openings(location, appointment_type, count, minute),
+        )
+    return _next_openings(location, appointment_type, count, now)
+
+
+def _next_openings(location, appointment_type, count, now) -> list[SlotOption]:
+    today = timezone.localdate(now)
     end = today + timedelta(days=OPENINGS_WINDOW_DAYS - 1)
     found = available_days(
         location=location,

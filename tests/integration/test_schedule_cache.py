@@ -376,3 +376,32 @@ def test_time_off_reaches_the_slot_list_and_its_removal_gives_the_times_back(cli
     assert not any("T09%3A00" in t for t in times(day_page(client, day)))
     off.delete()
     assert times(day_page(client, day)) == before
+
+
+def test_the_results_next_times_are_kept_with_the_copies_and_follow_a_booking(clinic):
+    """The v2 result's "next three times" at a clinic are the same for every runner: kept
+    with the schedule copies, and a booking of one of them shows on the next view at once."""
+    from booking.selectors import next_openings
+
+    initial = clinic.types["initial-evaluation"]
+    first = next_openings(location=clinic.location, appointment_type=initial)
+    assert len(first) == 3
+    with CaptureQueriesContext(connection) as queries:
+        again = next_openings(location=clinic.location, appointment_type=initial)
+    assert again == first and len(queries) == 0  # the second runner reads no rows
+
+    appointment_book(
+        start=first[0].start,
+        appointment_type=initial,
+        location=clinic.location,
+        clinician=clinic.clinician,  # the clinic's only clinician: the time is gone
+        patient=PatientDetails(
+            first_name="Riley",
+            last_name="Runner",
+            email="riley@example.com",
+            phone="(301) 555-0100",
+            date_of_birth=date(1990, 4, 23),
+        ),
+    )
+    after = next_openings(location=clinic.location, appointment_type=initial)
+    assert first[0].start not in [option.start for option in after] and len(after) == 3
