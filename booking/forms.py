@@ -104,22 +104,19 @@ class BookingDetailsForm(GuardianFields, CrispyForm):
     def clean(self) -> dict:
         data = super().clean()
         if self.is_minor:
-            if not data.get("guardian_name", "").strip():
-                self.add_error(
-                    "guardian_name",
-                    "The runner is under 18: a parent or guardian's name is needed.",
-                )
-            if not (data.get("guardian_phone") or data.get("guardian_email")) and not (
-                self.has_error("guardian_phone") or self.has_error("guardian_email")
-            ):
-                self.add_error(
-                    "guardian_phone", "Give a phone number or an email for the parent or guardian."
-                )
-            if not data.get("guardian_consent"):
-                self.add_error(
-                    "guardian_consent",
-                    "A parent or guardian's consent is needed for a runner under 18.",
-                )
+            gaps = contact.guardian_gaps(
+                name=data.get("guardian_name", ""),
+                phone=data.get("guardian_phone", ""),
+                email=data.get("guardian_email", ""),
+                consent=bool(data.get("guardian_consent")),
+            )
+            for field, message in gaps.items():
+                # A typed phone or email that is itself invalid already says so.
+                if field == "guardian_phone" and (
+                    self.has_error("guardian_phone") or self.has_error("guardian_email")
+                ):
+                    continue
+                self.add_error(field, message)
         return data
 
     def patient_details(self) -> PatientDetails:

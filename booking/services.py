@@ -19,6 +19,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from assessments.models import Submission
+from itband import contact
 from itband.outbox import Attachment, outbox_enqueue
 
 from . import rules, schedule_cache
@@ -117,10 +118,11 @@ class PatientDetails:
 
     @property
     def guardian_complete(self) -> bool:
-        return bool(
-            self.guardian_name.strip()
-            and (self.guardian_phone.strip() or self.guardian_email.strip())
-            and self.guardian_consent
+        return not contact.guardian_gaps(
+            name=self.guardian_name,
+            phone=self.guardian_phone,
+            email=self.guardian_email,
+            consent=self.guardian_consent,
         )
 
 
