@@ -20,7 +20,7 @@ from itband import datefmt
 from . import directory
 from .dates import within_reach
 from .models import AppointmentType, Clinician, Location
-from .services import SlotOption, available_days
+from .selectors import SlotOption, available_days
 
 WINDOW_DAYS = 14
 ANY = "any"

@@ -21,7 +21,7 @@ from itband.http import private_page
 from itband.models import AuditEvent
 from itband.ratelimit import rate_limited
 
-from . import rules, services
+from . import rules, selectors, services
 from .calendar import appointment_ics, calendar_filename
 from .forms import BookingDetailsForm, CancelForm, SafetyScreenForm
 from .models import Appointment
@@ -225,7 +225,7 @@ def _details_context(selection: Selection, form, **extra) -> dict:
 
 def _taken(request, selection: Selection, form, *, around, message: str, **extra) -> HttpResponse:
     """The chosen time has gone: fresh nearby times, the runner's details kept."""
-    nearby = services.nearby_slots(
+    nearby = selectors.nearby_slots(
         location=selection.location,
         appointment_type=selection.appointment_type,
         clinician=selection.clinician,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from assessments.models import Submission
 from assessments.questionnaire import CURRENT
 from assessments.questionnaire.model import word_count
-from booking.services import available_slots
+from booking.selectors import available_slots
 from itband.outbox import outbox_relay
 from tests.assessment_data import (
     V2_CORE,

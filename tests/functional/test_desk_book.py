@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from booking.models import Appointment, AppointmentEvent
-from booking.services import available_slots
+from booking.selectors import available_slots
 from itband.models import AuditEvent, OutboxMessage
 from tests.assessment_data import make_submission
 from tests.factories import AppointmentFactory, PatientFactory, booking_clinic, local_time

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from booking.models import Closure, TimeOff, WeeklyAvailability
-from booking.services import available_slots
+from booking.selectors import available_slots
 from tests.factories import (
     AppointmentFactory,
     ClinicianFactory,

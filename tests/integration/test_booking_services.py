@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from booking import services
+from booking import selectors, services
 from booking.models import (
     Appointment,
     AppointmentEvent,
@@ -188,7 +188,7 @@ def test_availability_respects_time_off_closures_buffers_and_the_other_clinic(cl
     def starts():
         return [
             option.start.time()
-            for option in services.available_slots(
+            for option in selectors.available_slots(
                 location=location, appointment_type=kind, start_date=day, end_date=day
             )
         ]
@@ -368,7 +368,7 @@ def booked_fortnight(clinic, count: int):
 def test_availability_query_count_is_constant(clinic, django_assert_max_num_queries, count: int):
     location, kind, first = booked_fortnight(clinic, count)
     with django_assert_max_num_queries(4):
-        options = services.available_slots(
+        options = selectors.available_slots(
             location=location,
             appointment_type=kind,
             start_date=first,
@@ -406,23 +406,23 @@ def test_available_days_are_the_days_of_available_slots():
     Closure.objects.create(location=location, date=first + timedelta(days=7), reason="Holiday")
     now = timezone.now()
     common = {"location": location, "appointment_type": kind, "now": now}
-    every = services.available_slots(**common, start_date=first, end_date=last)
+    every = selectors.available_slots(**common, start_date=first, end_date=last)
     by_day: dict[date, list] = {}
     for option in every:
         by_day.setdefault(option.start.date(), []).append(option)
     assert full not in by_day and half in by_day
 
-    found = services.available_days(**common, start_date=first, end_date=last)
+    found = selectors.available_days(**common, start_date=first, end_date=last)
     assert found.days == list(by_day)
     assert found.day == found.days[0] and found.options == by_day[found.day]
     for day in (half, last, full):
-        found = services.available_days(**common, start_date=first, end_date=last, day=day)
+        found = selectors.available_days(**common, start_date=first, end_date=last, day=day)
         expected_day = day if day in by_day else next(iter(by_day))
         assert found.day == expected_day
         assert found.options == by_day[expected_day]
     assert {o.clinician for o in by_day[half]} == {clinic.clinicians[1]}
 
-    one = services.available_days(
+    one = selectors.available_days(
         **common, clinician=clinic.clinicians[0], start_date=first, end_date=last
     )
     assert half not in one.days and full not in one.days
@@ -431,21 +431,21 @@ def test_available_days_are_the_days_of_available_slots():
 def test_available_days_when_nothing_is_free(clinic):
     day = timezone.localdate() + timedelta(days=3)
     fill(clinic, clinic.clinician, day, 8, 17)
-    found = services.available_days(
+    found = selectors.available_days(
         location=clinic.location,
         appointment_type=clinic.types["initial-evaluation"],
         start_date=day,
         end_date=day,
         day=day,
     )
-    assert found == services.DaySlots(days=[], day=None, options=[])
+    assert found == selectors.DaySlots(days=[], day=None, options=[])
 
 
 @pytest.mark.parametrize("count", [5, 150])
 def test_available_days_query_count_is_constant(clinic, django_assert_max_num_queries, count: int):
     location, kind, first = booked_fortnight(clinic, count)
     with django_assert_max_num_queries(4):
-        found = services.available_days(
+        found = selectors.available_days(
             location=location,
             appointment_type=kind,
             start_date=first,
@@ -460,7 +460,7 @@ def test_slots_across_the_end_of_daylight_saving_time():
     clinic = booking_clinic(start=time(8), end=time(10))
     location = clinic.location
     now = datetime(2026, 10, 26, 9, tzinfo=location.zone)
-    options = services.available_slots(
+    options = selectors.available_slots(
         location=location,
         appointment_type=clinic.types["initial-evaluation"],
         start_date=date(2026, 10, 29),
@@ -529,7 +529,8 @@ def test_desk_status_changes_are_recorded(clinic, day, front_desk_user):
 
 
 def test_a_visit_booked_inside_the_reminder_window_gets_no_extra_reminder(reference_data):
-    from booking.services import appointment_book, available_slots, reminders_send_due
+    from booking.selectors import available_slots
+    from booking.services import appointment_book, reminders_send_due
     from tests.factories import booking_clinic as _clinic
 
     clinic = _clinic(start=time(0), end=time(23, 45))  # open around the clock

@@ -285,13 +285,13 @@ def tables_read(queries) -> set[str]:
 def models_read_by_the_copies(clinic, day) -> set:
     """Every model whose rows the cached loaders read: the clinics, types and clinicians of
     booking.directory, and the slot engine's rows behind a slot list."""
-    from booking import directory, services
+    from booking import directory, selectors
 
     with CaptureQueriesContext(connection) as queries:
         directory.active_locations(fresh=True)
         directory.bookable_types(fresh=True)
         directory.clinicians_at(clinic.location, fresh=True)
-        services.available_days(
+        selectors.available_days(
             location=clinic.location,
             appointment_type=clinic.types["initial-evaluation"],
             start_date=day,
