@@ -19,7 +19,7 @@ from itband import contact
 from itband.datefmt import clock
 from itband.forms import CrispyForm, Group, GuardianFields
 
-from .services import clinic_zone
+from .selectors import clinic_zone
 
 TIME_WIDGET = {"type": "time", "step": "300"}
 DATE_WIDGET = {"type": "date"}

@@ -16,6 +16,7 @@ from itband.audit import audit_record
 from itband.http import mark_no_store
 from itband.roles import CLINICIAN, FRONT_DESK, has_role, role_required
 
+from . import selectors as desk_selectors
 from . import services as desk_services
 from .forms import PatientContactForm
 
@@ -27,7 +28,7 @@ PATIENTS_PER_PAGE = 25
 def patient_search(request: HttpRequest) -> HttpResponse:
     # NUL bytes removed: PostgreSQL's driver raises on them (a 500, not "no match").
     query = request.GET.get("q", "").replace("\x00", "").strip()[:100]
-    page = Paginator(desk_services.patients_matching(query), PATIENTS_PER_PAGE).get_page(
+    page = Paginator(desk_selectors.patients_matching(query), PATIENTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     context = {"desk_section": "patients", "query": query, "page": page}
@@ -67,13 +68,13 @@ def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
         form = PatientContactForm(initial=_contact_initial(patient))
         detail = ""
     audit_record(request=request, action="view_patient", obj=patient, detail=detail)
-    appointments = desk_services.patient_appointments(patient)
+    appointments = desk_selectors.patient_appointments(patient)
     context = {
         "desk_section": "patients",
         "patient": patient,
         "form": form,
         "appointments": appointments,
-        "intakes": desk_services.patient_intakes(patient, appointments),
+        "intakes": desk_selectors.patient_intakes(patient, appointments),
         "can_open_intakes": has_role(request.user, CLINICIAN),
         "red_flag": rules.booking_block_for(
             email=patient.email, last_name=patient.last_name, date_of_birth=patient.date_of_birth

@@ -17,6 +17,7 @@ from booking.services import BookingError, HoursOverlap
 from itband.datefmt import clock
 from itband.roles import FRONT_DESK, role_required
 
+from . import selectors as desk_selectors
 from . import services as desk_services
 from .forms import ClosureForm, TimeOffForm, WeeklyBlockForm
 
@@ -48,9 +49,9 @@ def schedules(request: HttpRequest) -> HttpResponse:
     context = {
         "desk_section": "schedules",
         "weekdays": Weekday.choices,
-        "grid": desk_services.weekly_grid(),
-        "time_off": desk_services.upcoming_time_off()[:50],
-        "closures": desk_services.upcoming_closures()[:10],
+        "grid": desk_selectors.weekly_grid(),
+        "time_off": desk_selectors.upcoming_time_off()[:50],
+        "closures": desk_selectors.upcoming_closures()[:10],
     }
     return render(request, "desk/schedules/index.html", context)
 
@@ -105,7 +106,7 @@ def _add_time_off(request, clinician: Clinician, form: TimeOffForm) -> bool:
     messages.success(request, "Time off added.")
     _visits_warning(
         request,
-        desk_services.booked_between(clinician=clinician, start=time_off.start, end=time_off.end),
+        desk_selectors.booked_between(clinician=clinician, start=time_off.start, end=time_off.end),
         "in this time off",
     )
     return True
@@ -171,13 +172,13 @@ def clinician_schedule(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "desk_section": "schedules",
         "clinician": clinician,
-        "blocks": desk_services.clinician_blocks(clinician),
-        "time_off": desk_services.upcoming_time_off(clinician=clinician),
+        "blocks": desk_selectors.clinician_blocks(clinician),
+        "time_off": desk_selectors.upcoming_time_off(clinician=clinician),
         "hours_form": hours_form,
         "off_form": off_form,
         "confirm_block": confirm_block,
         "confirm_time_off": confirm_time_off,
-        "tz": desk_services.clinic_zone().key,
+        "tz": desk_selectors.clinic_zone().key,
     }
     return render(request, "desk/schedules/clinician.html", context, status=status)
 
@@ -206,7 +207,7 @@ def closures(request: HttpRequest) -> HttpResponse:
                     messages.success(request, f"Closure added: {names}, {day:%A %B} {day.day}.")
                     _visits_warning(
                         request,
-                        desk_services.booked_on(
+                        desk_selectors.booked_on(
                             locations=[closure.location for closure in created], day=day
                         ),
                         "on that day",
@@ -231,8 +232,8 @@ def closures(request: HttpRequest) -> HttpResponse:
     context = {
         "desk_section": "schedules",
         "form": form,
-        "closures": desk_services.upcoming_closures(),
+        "closures": desk_selectors.upcoming_closures(),
         "confirm": confirm,
-        "today": timezone.localdate(timezone=desk_services.clinic_zone()),
+        "today": timezone.localdate(timezone=desk_selectors.clinic_zone()),
     }
     return render(request, "desk/schedules/closures.html", context, status=status)
