@@ -33,11 +33,6 @@ from assessments.scoring import (
     BONE_STRESS_QUESTION,
     BONE_TRAINING_JUMP,
     BOOKING_BLOCKING_LEVELS,
-    CADENCE_BANDS,
-    CADENCE_BELOW_BANDS_POINTS,
-    CADENCE_KNOWN,
-    CADENCE_KNOWN_QUESTION,
-    CADENCE_QUESTION,
     CLEAR_DRIVER_MIN_SCORE,
     CO_PRIMARY_MAX_GAP,
     CONTRIBUTING,
@@ -47,14 +42,6 @@ from assessments.scoring import (
     LIKELIHOOD_POSSIBLE,
     LIKELIHOOD_UNLIKELY,
     OPTION_REASONS,
-    SIDE_PLANK_BANDS,
-    SIDE_PLANK_BELOW_BANDS_POINTS,
-    SIDE_PLANK_DIFFERENCE_POINTS,
-    SIDE_PLANK_DIFFERENCE_SECONDS,
-    SIDE_PLANK_HELD,
-    SIDE_PLANK_LEFT_QUESTION,
-    SIDE_PLANK_QUESTION,
-    SIDE_PLANK_RIGHT_QUESTION,
     TRAINING_TRIGGER_MIN_SCORE,
     WELL_JUDGED_MIN_CONFIDENCE,
     DriverScore,
@@ -67,6 +54,7 @@ from assessments.scoring import (
 )
 from assessments.scoring import safety_flags as rubric_v1_safety_flags
 from assessments.scoring import score as rubric_v1_score
+from assessments.scoring.algorithm import measured_reasons, pick_text
 
 RESULT_SCHEMA_V2 = 2
 
@@ -747,58 +735,24 @@ def _item_reasons(
         for option in question.selected_options(value)
         if option.points.get(driver)
     ]
-    if question.link_id == SIDE_PLANK_QUESTION and value == SIDE_PLANK_HELD:
-        plank = _side_plank_reasons(cleaned, driver, linked)
-        if plank is None:
-            return None
-        reasons.extend(plank)
-    if question.link_id == CADENCE_KNOWN_QUESTION and value == CADENCE_KNOWN:
-        cadence = cleaned.get(CADENCE_QUESTION)
-        if cadence is None:
-            return None
-        points = _band_points(cadence, CADENCE_BANDS, CADENCE_BELOW_BANDS_POINTS)
-        if points:
-            text = _pick(CADENCE_REASON, linked).format(cadence=cadence)
-            reasons.append(Reason(CADENCE_QUESTION, driver, float(points), text))
-    return reasons
-
-
-def _side_plank_reasons(
-    cleaned: Mapping[str, Any], driver: str, linked: bool
-) -> list[Reason] | None:
-    left = cleaned.get(SIDE_PLANK_LEFT_QUESTION)
-    right = cleaned.get(SIDE_PLANK_RIGHT_QUESTION)
-    if left is None or right is None:
+    measured = measured_reasons(
+        question.link_id,
+        value,
+        cleaned,
+        driver,
+        linked,
+        texts=(SIDE_PLANK_BAND_REASON, SIDE_PLANK_DIFFERENCE_REASON, CADENCE_REASON),
+    )
+    if measured is None:
         return None
-    weaker_question = SIDE_PLANK_LEFT_QUESTION if left <= right else SIDE_PLANK_RIGHT_QUESTION
-    weaker, difference = min(left, right), abs(left - right)
-    reasons = []
-    band_points = _band_points(weaker, SIDE_PLANK_BANDS, SIDE_PLANK_BELOW_BANDS_POINTS)
-    if band_points:
-        text = _pick(SIDE_PLANK_BAND_REASON, linked).format(seconds=weaker)
-        reasons.append(Reason(weaker_question, driver, float(band_points), text))
-    if difference >= SIDE_PLANK_DIFFERENCE_SECONDS:
-        text = _pick(SIDE_PLANK_DIFFERENCE_REASON, linked).format(difference=difference)
-        reasons.append(Reason(weaker_question, driver, float(SIDE_PLANK_DIFFERENCE_POINTS), text))
-    return reasons
-
-
-def _band_points(value: int, bands: tuple[tuple[int, int], ...], below_bands: int) -> int:
-    for minimum, points in bands:
-        if value >= minimum:
-            return points
-    return below_bands
+    return reasons + measured
 
 
 def _reason_text(link_id: str, value: str, label: str, driver: str, linked: bool) -> str:
     text = REASONS.get((link_id, value, driver)) or OPTION_REASONS.get((link_id, value, driver))
     if text is not None:
-        return _pick(text, linked)
+        return pick_text(text, linked)
     return f"You answered \u201c{label}\u201d, which adds to {DRIVER_LABELS[driver].lower()}."
-
-
-def _pick(text: ReasonText, linked: bool) -> str:
-    return text.itb if linked else text.general
 
 
 def _primary(ranked: tuple[DriverResult, ...]) -> tuple[str, ...]:

@@ -276,40 +276,60 @@ def _item_reasons(
         for option in question.selected_options(value)
         if option.points.get(driver)
     ]
-    if question.link_id == SIDE_PLANK_QUESTION and value == SIDE_PLANK_HELD:
-        plank = _side_plank_reasons(cleaned, driver, linked_to_itb)
-        if plank is None:
+    measured = measured_reasons(
+        question.link_id, value, cleaned, driver, linked_to_itb, texts=V1_MEASURED_TEXTS
+    )
+    if measured is None:
+        return None
+    return reasons + measured
+
+
+# The reason texts of the measured items (side plank seconds, cadence), by version.
+V1_MEASURED_TEXTS = (SIDE_PLANK_BAND_REASON, SIDE_PLANK_DIFFERENCE_REASON, CADENCE_REASON)
+
+
+def measured_reasons(
+    link_id: str,
+    value: Any,
+    cleaned: Mapping[str, Any],
+    driver: str,
+    linked_to_itb: bool,
+    *,
+    texts: tuple[ReasonText, ReasonText, ReasonText],
+) -> list[Reason] | None:
+    """The points and reasons of the measured items behind an answer (the side plank's seconds,
+    the cadence): the one home of those bands for every version, each version with its own
+    words (``texts``: band, side difference, cadence). ``None`` when a number is missing: the
+    item then counts as unanswered."""
+    band_text, difference_text, cadence_text = texts
+    if link_id == SIDE_PLANK_QUESTION and value == SIDE_PLANK_HELD:
+        left = cleaned.get(SIDE_PLANK_LEFT_QUESTION)
+        right = cleaned.get(SIDE_PLANK_RIGHT_QUESTION)
+        if left is None or right is None:
             return None
-        reasons.extend(plank)
-    if question.link_id == CADENCE_KNOWN_QUESTION and value == CADENCE_KNOWN:
+        weaker_question = SIDE_PLANK_LEFT_QUESTION if left <= right else SIDE_PLANK_RIGHT_QUESTION
+        weaker, difference = min(left, right), abs(left - right)
+        reasons = []
+        band_points = _band_points(weaker, SIDE_PLANK_BANDS, SIDE_PLANK_BELOW_BANDS_POINTS)
+        if band_points:
+            text = pick_text(band_text, linked_to_itb).format(seconds=weaker)
+            reasons.append(Reason(weaker_question, driver, float(band_points), text))
+        if difference >= SIDE_PLANK_DIFFERENCE_SECONDS:
+            text = pick_text(difference_text, linked_to_itb).format(difference=difference)
+            reasons.append(
+                Reason(weaker_question, driver, float(SIDE_PLANK_DIFFERENCE_POINTS), text)
+            )
+        return reasons
+    if link_id == CADENCE_KNOWN_QUESTION and value == CADENCE_KNOWN:
         cadence = cleaned.get(CADENCE_QUESTION)
         if cadence is None:
             return None
         points = _band_points(cadence, CADENCE_BANDS, CADENCE_BELOW_BANDS_POINTS)
-        if points:
-            text = _pick(CADENCE_REASON, linked_to_itb).format(cadence=cadence)
-            reasons.append(Reason(CADENCE_QUESTION, driver, float(points), text))
-    return reasons
-
-
-def _side_plank_reasons(
-    cleaned: Mapping[str, Any], driver: str, linked_to_itb: bool
-) -> list[Reason] | None:
-    left = cleaned.get(SIDE_PLANK_LEFT_QUESTION)
-    right = cleaned.get(SIDE_PLANK_RIGHT_QUESTION)
-    if left is None or right is None:
-        return None
-    weaker_question = SIDE_PLANK_LEFT_QUESTION if left <= right else SIDE_PLANK_RIGHT_QUESTION
-    weaker, difference = min(left, right), abs(left - right)
-    reasons = []
-    band_points = _band_points(weaker, SIDE_PLANK_BANDS, SIDE_PLANK_BELOW_BANDS_POINTS)
-    if band_points:
-        text = _pick(SIDE_PLANK_BAND_REASON, linked_to_itb).format(seconds=weaker)
-        reasons.append(Reason(weaker_question, driver, float(band_points), text))
-    if difference >= SIDE_PLANK_DIFFERENCE_SECONDS:
-        text = _pick(SIDE_PLANK_DIFFERENCE_REASON, linked_to_itb).format(difference=difference)
-        reasons.append(Reason(weaker_question, driver, float(SIDE_PLANK_DIFFERENCE_POINTS), text))
-    return reasons
+        if not points:
+            return []
+        text = pick_text(cadence_text, linked_to_itb).format(cadence=cadence)
+        return [Reason(CADENCE_QUESTION, driver, float(points), text)]
+    return []
 
 
 def _band_points(value: int, bands: tuple[tuple[int, int], ...], below_bands: int) -> int:
@@ -335,10 +355,10 @@ def _reason_text(
 ) -> str:
     text = OPTION_REASONS.get((question.link_id, value, driver))
     if text is not None:
-        return _pick(text, linked_to_itb)
+        return pick_text(text, linked_to_itb)
     # A later version may add a finding before its sentence is written; say what was answered.
     return f"You answered \u201c{label}\u201d, which adds to {DRIVER_LABELS[driver].lower()}."
 
 
-def _pick(text: ReasonText, linked_to_itb: bool) -> str:
+def pick_text(text: ReasonText, linked_to_itb: bool) -> str:
     return text.itb if linked_to_itb else text.general
