@@ -43,7 +43,6 @@ from assessments.scoring import (
     LIKELIHOOD_UNLIKELY,
     OPTION_REASONS,
     TRAINING_TRIGGER_MIN_SCORE,
-    WELL_JUDGED_MIN_CONFIDENCE,
     DriverScore,
     Flag,
     Reason,
@@ -54,7 +53,7 @@ from assessments.scoring import (
 )
 from assessments.scoring import safety_flags as rubric_v1_safety_flags
 from assessments.scoring import score as rubric_v1_score
-from assessments.scoring.algorithm import measured_reasons, pick_text
+from assessments.scoring.algorithm import ReasonWords, driver_score, item_reasons, pick_text
 
 RESULT_SCHEMA_V2 = 2
 
@@ -695,57 +694,13 @@ def _training_load(
     questionnaire: Questionnaire, cleaned: Mapping[str, Any], *, linked: bool
 ) -> DriverScore:
     """The contributing factor, asked in the core: scored as in version 1 (always measured)."""
-    items = scored_items(questionnaire, CONTRIBUTING)
-    answered = 0
-    reasons: list[Reason] = []
-    for question in items:
-        item_reasons = _item_reasons(question, cleaned, CONTRIBUTING, linked=linked)
-        if item_reasons is not None:
-            answered += 1
-            reasons.extend(item_reasons)
-    points = float(sum(reason.points for reason in reasons))
-    confidence = answered / len(items) if items else 0.0
-    return DriverScore(
-        key=CONTRIBUTING,
-        label=DRIVER_LABELS[CONTRIBUTING],
-        score=points_to_score(points),
-        points=points,
-        answered=answered,
-        items=len(items),
-        confidence=confidence,
-        well_judged=confidence >= WELL_JUDGED_MIN_CONFIDENCE,
-        reasons=tuple(reasons),
-    )
+    return driver_score(questionnaire, cleaned, CONTRIBUTING, linked_to_itb=linked, words=WORDS)
 
 
 def _item_reasons(
     question: Question, cleaned: Mapping[str, Any], driver: str, *, linked: bool
 ) -> list[Reason] | None:
-    """The reasons one item gives a driver, or ``None`` when the item counts as unanswered."""
-    value = cleaned.get(question.link_id)
-    if value is None or question.is_unknown_answer(value):
-        return None
-    reasons = [
-        Reason(
-            question.link_id,
-            driver,
-            option.points[driver],
-            _reason_text(question.link_id, option.value, option.label, driver, linked),
-        )
-        for option in question.selected_options(value)
-        if option.points.get(driver)
-    ]
-    measured = measured_reasons(
-        question.link_id,
-        value,
-        cleaned,
-        driver,
-        linked,
-        texts=(SIDE_PLANK_BAND_REASON, SIDE_PLANK_DIFFERENCE_REASON, CADENCE_REASON),
-    )
-    if measured is None:
-        return None
-    return reasons + measured
+    return item_reasons(question, cleaned, driver, linked_to_itb=linked, words=WORDS)
 
 
 def _reason_text(link_id: str, value: str, label: str, driver: str, linked: bool) -> str:
@@ -753,6 +708,13 @@ def _reason_text(link_id: str, value: str, label: str, driver: str, linked: bool
     if text is not None:
         return pick_text(text, linked)
     return f"You answered \u201c{label}\u201d, which adds to {DRIVER_LABELS[driver].lower()}."
+
+
+# Version 2's words for the reasons (its own sentences; the points are version 1's rules).
+WORDS = ReasonWords(
+    option_text=_reason_text,
+    measured=(SIDE_PLANK_BAND_REASON, SIDE_PLANK_DIFFERENCE_REASON, CADENCE_REASON),
+)
 
 
 def _primary(ranked: tuple[DriverResult, ...]) -> tuple[str, ...]:

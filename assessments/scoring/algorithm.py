@@ -12,7 +12,8 @@ the wording never claims a diagnosis.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -236,14 +237,26 @@ def scored_items(questionnaire: Questionnaire, driver: str) -> tuple[Question, .
 def _driver_score(
     questionnaire: Questionnaire, cleaned: Mapping[str, Any], driver: str, *, linked_to_itb: bool
 ) -> DriverScore:
+    return driver_score(questionnaire, cleaned, driver, linked_to_itb=linked_to_itb, words=V1_WORDS)
+
+
+def driver_score(
+    questionnaire: Questionnaire,
+    cleaned: Mapping[str, Any],
+    driver: str,
+    *,
+    linked_to_itb: bool,
+    words: ReasonWords,
+) -> DriverScore:
+    """A driver's score from its scored items, in a version's ``words``."""
     items = scored_items(questionnaire, driver)
     answered = 0
     reasons: list[Reason] = []
     for question in items:
-        item_reasons = _item_reasons(question, cleaned, driver, linked_to_itb=linked_to_itb)
-        if item_reasons is not None:
+        found = item_reasons(question, cleaned, driver, linked_to_itb=linked_to_itb, words=words)
+        if found is not None:
             answered += 1
-            reasons.extend(item_reasons)
+            reasons.extend(found)
     points = float(sum(reason.points for reason in reasons))
     confidence = answered / len(items) if items else 0.0
     return DriverScore(
@@ -259,8 +272,23 @@ def _driver_score(
     )
 
 
-def _item_reasons(
-    question: Question, cleaned: Mapping[str, Any], driver: str, *, linked_to_itb: bool
+@dataclass(frozen=True)
+class ReasonWords:
+    """A version's words for the reasons: one sentence per option (by linkId, value and driver:
+    ``option_text(link_id, value, label, driver, linked_to_itb)``), and the measured items'
+    texts (side plank band, side difference, cadence)."""
+
+    option_text: Callable[[str, str, str, str, bool], str]
+    measured: tuple[ReasonText, ReasonText, ReasonText]
+
+
+def item_reasons(
+    question: Question,
+    cleaned: Mapping[str, Any],
+    driver: str,
+    *,
+    linked_to_itb: bool,
+    words: ReasonWords,
 ) -> list[Reason] | None:
     """The reasons one item gives a driver, or ``None`` when the item counts as unanswered."""
     value = cleaned.get(question.link_id)
@@ -271,13 +299,13 @@ def _item_reasons(
             question.link_id,
             driver,
             option.points[driver],
-            _reason_text(question, option.value, option.label, driver, linked_to_itb),
+            words.option_text(question.link_id, option.value, option.label, driver, linked_to_itb),
         )
         for option in question.selected_options(value)
         if option.points.get(driver)
     ]
     measured = measured_reasons(
-        question.link_id, value, cleaned, driver, linked_to_itb, texts=V1_MEASURED_TEXTS
+        question.link_id, value, cleaned, driver, linked_to_itb, texts=words.measured
     )
     if measured is None:
         return None
@@ -350,10 +378,8 @@ def _primary(ranked: tuple[DriverScore, ...]) -> tuple[str, ...]:
     )
 
 
-def _reason_text(
-    question: Question, value: str, label: str, driver: str, linked_to_itb: bool
-) -> str:
-    text = OPTION_REASONS.get((question.link_id, value, driver))
+def _reason_text(link_id: str, value: str, label: str, driver: str, linked_to_itb: bool) -> str:
+    text = OPTION_REASONS.get((link_id, value, driver))
     if text is not None:
         return pick_text(text, linked_to_itb)
     # A later version may add a finding before its sentence is written; say what was answered.
@@ -362,3 +388,6 @@ def _reason_text(
 
 def pick_text(text: ReasonText, linked_to_itb: bool) -> str:
     return text.itb if linked_to_itb else text.general
+
+
+V1_WORDS = ReasonWords(option_text=_reason_text, measured=V1_MEASURED_TEXTS)
