@@ -3,11 +3,14 @@
 import json
 from functools import cached_property
 
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
-from django.utils.html import escape
+from django.urls import reverse
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString
 
 from itband import contact
+from itband.forms import CrispyForm
 
 from .questionnaire import (
     KIND_INTEGER,
@@ -39,17 +42,25 @@ OPTION_HTML = (
 _OPTION_PARTS: dict[tuple[str, str, str], tuple[tuple[str, str, str, str], ...]] = {}
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(CrispyForm):
     consent = forms.BooleanField(
         label="I understand this is a self-check, not a diagnosis, and I agree that the clinic "
         "stores my answers to prepare my evaluation.",
         error_messages={"required": "Please tick the box to continue."},
     )
     email = forms.EmailField(
-        label="Email (optional)",
+        label="Email",
         required=False,
         help_text="We will send you a link to come back to your answers. Nothing else.",
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The link sits in the help text, not the label: the error summary links to the label.
+        self.fields["consent"].help_text = format_html(
+            '<a href="{}">Read the privacy notice</a>.', reverse("privacy")
+        )
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
 
 
 def field_for(question: Question) -> forms.Field:
@@ -320,8 +331,11 @@ class StepForm(forms.Form):
         return "Answer only if " + joiner.join(parts) + "."
 
 
-class ContactForm(forms.Form):
-    """Optional contact details, given at the review step to pre-fill the booking."""
+class ContactForm(CrispyForm):
+    """Optional contact details, given at the review step to pre-fill the booking. The page's
+    heading says they are all optional, so the labels do not repeat it."""
+
+    mark_optional = False
 
     first_name = forms.CharField(label="First name", max_length=100, required=False)
     last_name = forms.CharField(label="Last name", max_length=100, required=False)
@@ -350,6 +364,16 @@ class ContactForm(forms.Form):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["date_of_birth"].widget.attrs["autocomplete"] = "bday"
 
+    def layout(self) -> Layout:
+        return Layout(
+            Row(
+                Column("first_name", css_class="col-sm-6"),
+                Column("last_name", css_class="col-sm-6"),
+            ),
+            Row(Column("email", css_class="col-sm-6"), Column("phone", css_class="col-sm-6")),
+            Row(Column("date_of_birth", css_class="col-sm-6")),
+        )
+
     def clean_phone(self):
         return contact.clean_phone(self.cleaned_data["phone"], required=False)
 
@@ -357,8 +381,29 @@ class ContactForm(forms.Form):
         return contact.clean_date_of_birth(self.cleaned_data["date_of_birth"])
 
 
-class EmailLinkForm(forms.Form):
+class EmailLinkForm(CrispyForm):
+    """One address to send a private link to; the page names what the link is for."""
+
     email = forms.EmailField(
         label="Your email",
         error_messages={"required": "Please enter your email address."},
+    )
+
+    def __init__(self, *args, label: str = "", help_text: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["email"]
+        field.widget.attrs["autocomplete"] = "email"
+        if label:
+            field.label = label
+        if help_text:
+            field.help_text = help_text
+
+
+def result_email_form(data=None, *, email: str = "") -> EmailLinkForm:
+    """The result and safety pages' "email me the link" form."""
+    return EmailLinkForm(
+        data,
+        initial={"email": email},
+        label="Email me the link to this page",
+        help_text="We send the link only, never your answers or scores.",
     )

@@ -16,7 +16,7 @@ from itband.http import private_page
 from itband.ratelimit import rate_limited
 
 from . import flow, scoring
-from .forms import ConsentForm, ContactForm, EmailLinkForm, StepForm
+from .forms import ConsentForm, ContactForm, EmailLinkForm, StepForm, result_email_form
 from .models import Submission
 from .presenters import answer_sections, intake_safety_context, result_context
 from .questionnaire import CURRENT, Questionnaire, get_version
@@ -318,7 +318,7 @@ def result(request: HttpRequest, token: str) -> HttpResponse:
     submission = get_submission(token)
     if not submission.is_submitted:
         return redirect("assessments:resume", token)
-    email_form = EmailLinkForm(initial={"email": submission.email})
+    email_form = result_email_form(email=submission.email)
     if submission.has_red_flag:
         return safety_page(request, submission, email_form)
     return render_result(request, submission, email_form)
@@ -348,7 +348,7 @@ def email_result(request: HttpRequest, token: str) -> HttpResponse:
     submission = get_submission(token)
     if not submission.is_submitted:
         return redirect("assessments:resume", token)
-    form = EmailLinkForm(request.POST)
+    form = result_email_form(request.POST)
     if form.is_valid():
         try:
             submission_email_link(submission=submission, email=form.cleaned_data["email"])

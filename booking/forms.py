@@ -145,7 +145,7 @@ class CancelForm(CrispyForm):
     )
 
 
-class SafetyScreenForm(forms.Form):
+class SafetyScreenForm(CrispyForm):
     """The one question a booking without a self-assessment asks before showing times: the
     emergency and urgent signs as one list, or "None of these" (booking.rules.screen_required)."""
 

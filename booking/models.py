@@ -267,13 +267,18 @@ class PatientQuerySet(models.QuerySet):
 
     def matching(self, query: str) -> "PatientQuerySet":
         """The patient search of the desk: every word of ``query`` in the first name, last name
-        or email (any case), or, for a query with at least SEARCH_PHONE_MIN_DIGITS digits,
-        those digits in the phone (punctuation ignored). An empty query matches nobody."""
+        or email (any case), a word that is a date (1990-04-21 or 04/21/1990) as the date of
+        birth, or, for a query with at least SEARCH_PHONE_MIN_DIGITS digits, those digits in the
+        phone (punctuation ignored). An empty query matches nobody."""
         query = (query or "").strip()[:100]
         if not query:
             return self.none()
         words = Q()
         for word in query.split():
+            born = _search_date(word)
+            if born is not None:
+                words &= Q(date_of_birth=born)
+                continue
             words &= (
                 Q(first_name__icontains=word)
                 | Q(last_name__icontains=word)
@@ -286,6 +291,16 @@ class PatientQuerySet(models.QuerySet):
         for char in _PHONE_PUNCTUATION:
             phone = Replace(phone, Value(char), Value(""))
         return self.annotate(phone_digits=phone).filter(words | Q(phone_digits__contains=digits))
+
+
+def _search_date(word: str) -> date | None:
+    """A date typed into the patient search, in the forms the desk types them."""
+    for pattern in ("%Y-%m-%d", "%m/%d/%Y"):
+        try:
+            return datetime.strptime(word, pattern).date()
+        except ValueError:
+            continue
+    return None
 
 
 class Patient(models.Model):

@@ -3,8 +3,10 @@
 Several stand on one page and two share a field name, so each form's ids carry its action
 (``id_note-clear_flag``): labels, messages and ``aria-describedby`` stay unique."""
 
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 
+from booking import directory
 from itband.forms import CrispyForm
 
 
@@ -55,3 +57,32 @@ class ContactForm(IntakeForm):
         max_length=1000,
         error_messages={"required": "Please note what was said."},
     )
+
+
+class QueueFilterForm(CrispyForm):
+    """The queue's filters. Rendered from the view's own tolerant reading of the query string
+    (an unknown state shows the default, never an error)."""
+
+    mark_optional = False
+
+    state = forms.ChoiceField(label="Status")
+    location = forms.ChoiceField(label="Clinic", required=False)
+    mine = forms.BooleanField(label="My patients only", required=False)
+
+    def __init__(self, *args, states, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = states
+        self.fields["location"].choices = [("", "Both clinics")] + [
+            (location.slug, location.name) for location in directory.active_locations()
+        ]
+        self.fields["mine"].widget.attrs["value"] = "1"
+
+    def layout(self) -> Layout:
+        return Layout(
+            Row(
+                Column("state", css_class="col-auto"),
+                Column("location", css_class="col-auto"),
+                Column("mine", css_class="col-auto align-self-end mb-2"),
+                css_class="g-2",
+            )
+        )

@@ -32,7 +32,7 @@ from itband.audit import audit_record
 from itband.http import mark_no_store
 from itband.roles import CLINICIAN, role_required
 
-from .forms import ClearFlagForm, CloseForm, ContactForm, NoteForm
+from .forms import ClearFlagForm, CloseForm, ContactForm, NoteForm, QueueFilterForm
 from .selectors import STATES, queue_rows, review_queue
 
 QUEUE_PAGE_SIZE = 50  # a page renders fast; every intake stays reachable
@@ -101,10 +101,10 @@ def queue(request: HttpRequest) -> HttpResponse:
         "page": page,
         "filters": urlencode({"state": state, "location": location, "mine": "1" if mine else ""}),
         "counts": counts,
-        "states": STATES,
         "state": state,
-        "location": location,
-        "mine": mine,
+        "filter_form": QueueFilterForm(
+            initial={"state": state, "location": location, "mine": mine}, states=STATES
+        ),
     }
     return mark_no_store(render(request, "clinician/queue.html", context))
 

@@ -280,3 +280,67 @@ class ClosureForm(CrispyForm):
         if clinic == BOTH_CLINICS:
             return self.locations
         return [location for location in self.locations if location.slug == clinic]
+
+
+class ExportForm(CrispyForm):
+    """The desk's appointment export: a date range (at most a year), for the clinic shown."""
+
+    start = forms.DateField(
+        label="From", validators=[validate_within_reach], widget=forms.DateInput(DATE_WIDGET)
+    )
+    end = forms.DateField(
+        label="To", validators=[validate_within_reach], widget=forms.DateInput(DATE_WIDGET)
+    )
+    location = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def layout(self) -> Layout:
+        return Layout(
+            Row(Column("start", css_class="col-auto"), Column("end", css_class="col-auto")),
+            "location",
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end"):
+            if data["end"] < data["start"]:
+                raise forms.ValidationError("The end date is before the start date.")
+            if (data["end"] - data["start"]).days > 366:
+                raise forms.ValidationError("Export at most one year at a time.")
+        return data
+
+
+class PatientSearchForm(CrispyForm):
+    """The patient search box (``Patient.objects.matching``). The patients page renders it
+    from its own cleaned query, so any input (a NUL byte, 500 characters) searches instead
+    of failing validation; the booking page validates it."""
+
+    mark_optional = False
+
+    q = forms.CharField(
+        label="Name, email, phone or date of birth",
+        required=False,
+        help_text="Part of a name or email, some digits of the phone number, or a date of "
+        "birth like 1990-04-21.",
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, label: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["q"].label = label
+
+
+class CancelByDeskForm(CrispyForm):
+    by = forms.ChoiceField(
+        label="Who cancels?",
+        choices=[("desk", "The patient (they called us)"), ("clinic", "The clinic")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose who cancels."},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Please give a reason."},
+    )

@@ -18,7 +18,7 @@ from itband.roles import CLINICIAN, FRONT_DESK, has_role, role_required
 
 from . import selectors as desk_selectors
 from . import services as desk_services
-from .forms import PatientContactForm
+from .forms import PatientContactForm, PatientSearchForm
 
 PATIENTS_PER_PAGE = 25
 
@@ -31,7 +31,12 @@ def patient_search(request: HttpRequest) -> HttpResponse:
     page = Paginator(desk_selectors.patients_matching(query), PATIENTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    context = {"desk_section": "patients", "query": query, "page": page}
+    context = {
+        "desk_section": "patients",
+        "query": query,
+        "page": page,
+        "search": PatientSearchForm(initial={"q": query}),
+    }
     return mark_no_store(render(request, "desk/patients/list.html", context))
 
 

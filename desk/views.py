@@ -45,6 +45,7 @@ from itband.outbox import outbox_resend
 from itband.roles import CLINICIAN, FRONT_DESK, has_role, role_required
 
 from . import selectors as desk_book
+from .forms import CancelByDeskForm, ExportForm, PatientSearchForm
 
 RED_FLAG_MESSAGE = (
     "This runner has an emergency or urgent intake that no clinician has cleared: a clinician "
@@ -139,21 +140,6 @@ def week(request: HttpRequest) -> HttpResponse:
         next_week=context["monday"] + timedelta(days=7),
     )
     return mark_no_store(render(request, "desk/week.html", context))
-
-
-class CancelByDeskForm(CrispyForm):
-    by = forms.ChoiceField(
-        label="Who cancels?",
-        choices=[("desk", "The patient (they called us)"), ("clinic", "The clinic")],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Please choose who cancels."},
-    )
-    reason = forms.CharField(
-        label="Reason",
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Please give a reason."},
-    )
 
 
 def appointment_for_desk(pk: int) -> Appointment:
@@ -292,12 +278,6 @@ def appointment_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
     return mark_no_store(render(request, "desk/reschedule.html", context))
 
 
-class PatientSearchForm(forms.Form):
-    q = forms.CharField(
-        label="Find the caller (name, email or phone)", max_length=100, required=False
-    )
-
-
 def search_patients(query: str):
     """The desk's patient search (``Patient.objects.matching``), for booking a caller."""
     return Patient.objects.matching(query).order_by("last_name", "first_name")[:25]
@@ -320,7 +300,7 @@ def desk_details_form(data=None, *, initial=None, visit_day=None) -> BookingDeta
 def book(request: HttpRequest) -> HttpResponse:
     """Book for a caller: find or create the patient, pick a time, confirm the details."""
     base = reverse("desk:book")
-    search = PatientSearchForm(request.GET or None)
+    search = PatientSearchForm(request.GET or None, label="Find the caller")
     patient_param = request.GET.get("patient", "")
     patient = None
     if patient_param.isdigit():
@@ -450,21 +430,6 @@ def book(request: HttpRequest) -> HttpResponse:
                 return redirect("desk:appointment", appointment.pk)
     status = 400 if form.errors else 200
     return mark_no_store(render(request, "desk/book.html", context, status=status))
-
-
-class ExportForm(forms.Form):
-    start = forms.DateField(label="From", validators=[validate_within_reach])
-    end = forms.DateField(label="To", validators=[validate_within_reach])
-    location = forms.CharField(required=False)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end"):
-            if data["end"] < data["start"]:
-                raise forms.ValidationError("The end date is before the start date.")
-            if (data["end"] - data["start"]).days > 366:
-                raise forms.ValidationError("Export at most one year at a time.")
-        return data
 
 
 def spreadsheet_safe(value) -> str:

@@ -32,13 +32,17 @@ class Group(Fieldset):
 
 class CrispyForm(forms.Form):
     """Subclasses may define ``layout()`` (crispy Layout objects) where fields form groups;
-    without one, every field in order. Optional fields say so in their label; required ones
-    carry no mark (crispy's asterisk is hidden by the site's CSS)."""
+    without one, every field in order. Optional fields say so in their label (unless
+    ``mark_optional`` is off: a form whose heading already says every field is optional);
+    required ones carry no mark (crispy's asterisk is hidden by the site's CSS)."""
+
+    mark_optional = True
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            if not field.required and not isinstance(field.widget, forms.CheckboxInput):
+            optional = not field.required and not isinstance(field.widget, forms.CheckboxInput)
+            if optional and self.mark_optional:
                 field.label = format_html(OPTIONAL, field.label or pretty_name(name))
         self.helper = FormHelper(self)
         self.helper.form_tag = False

@@ -31,6 +31,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathFillImage
 
 from .audit import audit_record
+from .forms import CrispyForm
 from .enrolment import (
     DEVICE_NAME,
     SESSION_GRANT,
@@ -50,12 +51,32 @@ BACKUP_DEVICE_NAME = "Backup codes"
 BACKUP_CODES = 10
 
 
-class TwoFactorCodeForm(forms.Form):
+def _code_input(*, backup: bool) -> forms.TextInput:
+    """One-time-code input: digits on a phone's keypad, or text where backup codes are taken."""
+    return forms.TextInput(
+        attrs={
+            "class": "code-input",
+            "inputmode": "text" if backup else "numeric",
+            "autocomplete": "one-time-code",
+            "autocapitalize": "none",
+            "spellcheck": "false",
+        }
+    )
+
+
+class TwoFactorCodeForm(CrispyForm):
     code = forms.CharField(
         label="6-digit code",
         max_length=12,  # room for spaces some apps show: "123 456"
+        widget=_code_input(backup=False),
         error_messages={"required": "Enter the 6-digit code from your authenticator app."},
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields[
+            "code"
+        ].help_text = f"The 6 digits your authenticator app shows for {settings.CLINIC_NAME}."
 
     def clean_code(self) -> str:
         code = "".join(self.cleaned_data["code"].split())
@@ -64,14 +85,22 @@ class TwoFactorCodeForm(forms.Form):
         return code
 
 
-class VerifyCodeForm(forms.Form):
+class VerifyCodeForm(CrispyForm):
     """The sign-in prompt: a 6-digit code, or one of the 8-character backup codes."""
 
     code = forms.CharField(
         label="6-digit code or backup code",
         max_length=20,
+        widget=_code_input(backup=True),
         error_messages={"required": "Enter the 6-digit code from your authenticator app."},
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].help_text = (
+            f"The 6 digits your authenticator app shows for {settings.CLINIC_NAME}, "
+            "or one of your backup codes."
+        )
 
     def clean_code(self) -> str:
         code = "".join(self.cleaned_data["code"].split()).replace("-", "").lower()

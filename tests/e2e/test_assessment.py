@@ -38,7 +38,7 @@ def test_runner_completes_the_assessment_and_sees_the_result(live_server, page: 
     assert_accessible(page)
     page.get_by_role("button", name="Start the self-assessment").click()
     # Forgot to consent: the message is next to the box and the error summary gets focus.
-    expect(page.locator("#consent-error")).to_contain_text("tick the box")
+    expect(page.locator("#id_consent_error")).to_contain_text("tick the box")
     expect(page.locator("#error-summary")).to_be_focused()
     assert_accessible(page)
     page.get_by_label(re.compile("I understand this is a self-check")).check()
@@ -79,7 +79,7 @@ def test_runner_completes_the_assessment_and_sees_the_result(live_server, page: 
     page.get_by_label("First name").fill("Riley")
     page.get_by_label("Phone").fill("12")
     page.get_by_role("button", name="See my result").click()
-    expect(page.locator("#error-id_contact-phone")).to_contain_text("7 to 15 digits")
+    expect(page.locator("#id_contact-phone_error")).to_contain_text("7 to 15 digits")
     expect(page.get_by_label("First name")).to_have_value("Riley")
     assert_accessible(page)
     page.get_by_label("Phone").fill("(301) 555-0100")

@@ -53,7 +53,7 @@ def test_desk_finds_a_patient_and_sees_a_summary(live_server, page: Page, clinic
 
     page.goto(live_server.url + "/desk/patients/")
     assert_accessible(page)
-    page.get_by_label("Name, email or phone").fill("runner riley")
+    page.get_by_label("Name, email, phone or date of birth").fill("runner riley")
     page.get_by_role("button", name="Search").click()
     expect(page.locator("#result-count")).to_contain_text("1 patient matching")
     assert_accessible(page)

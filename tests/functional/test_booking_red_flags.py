@@ -254,7 +254,7 @@ def test_the_cold_screen_explains_a_missing_answer(client, clinic, signs):
     response = client.post("/book/", {"location": clinic.location.slug, "signs": signs})
     html = response.content.decode()
     assert response.status_code == 400
-    assert 'id="error-summary"' in html and 'href="#id_signs"' in html
+    assert 'id="error-summary"' in html and 'href="#id_signs_0"' in html
     assert "aria-invalid" in html or "is-invalid" in html
 
 

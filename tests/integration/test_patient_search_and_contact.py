@@ -34,6 +34,15 @@ def test_a_phone_search_needs_four_digits_and_ignores_punctuation():
     assert Patient.objects.matching("").count() == 0
 
 
+def test_a_date_finds_the_patient_born_that_day_among_namesakes():
+    PatientFactory(first_name="Avery", last_name="Rossi", date_of_birth=date(1990, 4, 21))
+    PatientFactory(first_name="Avi", last_name="Rossi", date_of_birth=date(2008, 1, 3))
+    assert names(Patient.objects.matching("1990-04-21")) == {"Avery"}
+    assert names(Patient.objects.matching("rossi 01/03/2008")) == {"Avi"}
+    assert names(Patient.objects.matching("rossi")) == {"Avery", "Avi"}
+    assert Patient.objects.matching("1990-02-30").count() == 0  # not a date: a text word
+
+
 def test_the_same_runner_is_email_names_and_birthday_in_any_case():
     patient = PatientFactory(
         first_name="Riley",
