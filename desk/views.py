@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from crispy_forms.layout import Column, Layout, Row
-from django import forms
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -20,7 +19,6 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.models import Submission
 from booking import rules
-from booking.dates import validate_within_reach
 from booking.forms import BookingDetailsForm
 from booking.models import Appointment, Patient, same_runner
 from booking.picker import parse_date, parse_start, select, slot_view
@@ -38,7 +36,6 @@ from booking.services import (
     appointment_set_status,
 )
 from itband.audit import audit_record
-from itband.forms import CrispyForm
 from itband.http import mark_no_store
 from itband.models import AuditEvent, OutboxMessage
 from itband.outbox import outbox_resend

@@ -31,7 +31,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from qrcode.image.svg import SvgPathFillImage
 
 from .audit import audit_record
-from .forms import CrispyForm
 from .enrolment import (
     DEVICE_NAME,
     SESSION_GRANT,
@@ -39,6 +38,7 @@ from .enrolment import (
     enrolment_link_redeem,
     enrolment_link_send,
 )
+from .forms import CrispyForm
 from .models import AuditEvent
 
 WRONG_CODE = (
