@@ -6,8 +6,9 @@ and the appointments (with patient, type, clinician and the linked intake joined
 """
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from booking import directory, rules
 from booking.dates import local_bounds
 from booking.models import (
     Appointment,
+    AppointmentType,
     Clinician,
     Closure,
     Location,
@@ -29,7 +31,10 @@ from booking.models import (
     WeeklyAvailability,
     same_runner,
 )
+from itband.contact import namesake_words
 from itband.datefmt import clock
+
+from . import grid
 
 BOTH = "all"
 
@@ -72,6 +77,8 @@ class DayBook:
     locations: list[Location]
     selected: str
     columns: list[Column]
+    rows: list[grid.Row] = field(default_factory=list)  # the time grid (desk.grid)
+    cancelled: list = field(default_factory=list)  # the day's cancelled visits, listed apart
 
     @property
     def count(self) -> int:
@@ -106,7 +113,11 @@ def appointments_between(locations: list[Location], start: datetime, end: dateti
     )
 
 
-def day_book(*, slug: str, day: date) -> DayBook:
+def day_book(*, slug: str, day: date, now: datetime | None = None) -> DayBook:
+    """The day at the clinics shown, as a time grid (desk.grid). Queries: the hours, the
+    visits, the red-flag index, the time off, the closures (and the clinicians booked
+    without hours that day): the same number for 5 visits or 150."""
+    now = now or timezone.now()
     locations, shown, selected = selected_locations(slug)
     zone = zone_for(shown or locations)
     start, end = local_bounds(zone, day, 1)
@@ -126,7 +137,71 @@ def day_book(*, slug: str, day: date) -> DayBook:
     for visit in visits:
         columns[visit.clinician_id].appointments.append(visit)
     ordered = sorted(columns.values(), key=lambda c: c.clinician.display_name)
-    return DayBook(day=day, locations=locations, selected=selected, columns=ordered)
+
+    time_off: dict[int, list[grid.Span]] = {}
+    for off in TimeOff.objects.filter(
+        clinician_id__in=[c.clinician.pk for c in ordered], start__lt=end, end__gt=start
+    ):
+        time_off.setdefault(off.clinician_id, []).append(grid.Span(off.start, off.end, off.reason))
+    closures = dict(
+        Closure.objects.filter(location__in=shown, date=day).values_list("location__slug", "reason")
+    )
+    holding = []
+    cancelled = []
+    for visit in visits:
+        if visit.status not in Appointment.HOLDING_STATUSES:
+            cancelled.append(visit)
+            continue
+        off = next(
+            (
+                span
+                for span in time_off.get(visit.clinician_id, ())
+                if span.start < visit.end and visit.start < span.end
+            ),
+            None,
+        )
+        if off is not None:
+            visit = replace(visit, clinician_off=off.reason or "time off")
+        holding.append(visit)
+    blocks = [
+        grid.Block(b.clinician_id, b.location.slug, b.location.name, b.start, b.end)
+        for column in ordered
+        for b in column.hours
+    ]
+    default_type = AppointmentType.INITIAL_EVALUATION
+    book_base = reverse("desk:book")
+
+    def book_url(clinician_id: int, location_slug: str, moment: datetime) -> str:
+        query = urlencode(
+            {
+                "location": location_slug,
+                "type": default_type,
+                "clinician": clinician_id,
+                "date": moment.date().isoformat(),
+                "start": moment.isoformat(),
+            }
+        )
+        return f"{book_base}?{query}"
+
+    rows = grid.build(
+        day=day,
+        zone=zone,
+        clinicians=[(c.clinician.pk, c.clinician.display_name) for c in ordered],
+        blocks=blocks,
+        visits=holding,
+        time_off=time_off,
+        closures=closures,
+        now=now,
+        book_url=book_url,
+    )
+    return DayBook(
+        day=day,
+        locations=locations,
+        selected=selected,
+        columns=ordered,
+        rows=rows,
+        cancelled=cancelled,
+    )
 
 
 @dataclass(frozen=True)
@@ -144,6 +219,10 @@ class Visit:
     intake_state: str
     url: str
     red_flag: str = ""  # an uncleared emergency/urgent intake of this runner (booking.rules)
+    start: datetime | None = None
+    end: datetime | None = None
+    namesake: str = ""  # "b. 1990 (36) · …0142": tells namesakes apart (itband.contact)
+    clinician_off: str = ""  # the clinician's time off overlaps this visit (its reason)
 
     @property
     def status_badge(self) -> str:
@@ -176,7 +255,7 @@ def day_visits(locations: list[Location], start: datetime, end: datetime, zone) 
             "pk", "clinician_id", "status", "start", "end", "patient__first_name",
             "patient__last_name", "appointment_type__name", "location__name",
             "submission_id", "submission__reviewed_at", "submission__highest_flag",
-            "patient__email", "patient__date_of_birth",
+            "patient__email", "patient__date_of_birth", "patient__phone",
         )
     )  # fmt: skip
     visit_url = reverse("desk:appointment", args=[0]).removesuffix("0/")  # reversed once
@@ -197,6 +276,7 @@ def day_visits(locations: list[Location], start: datetime, end: datetime, zone) 
         flag,
         email,
         born,
+        phone,
     ) in rows:
         state = "none" if intake is None else intake_state_of(reviewed, flag)
         visits.append(
@@ -212,6 +292,9 @@ def day_visits(locations: list[Location], start: datetime, end: datetime, zone) 
                 intake_state=state,
                 url=f"{visit_url}{pk}/",
                 red_flag=red_flags.level_for(email=email, last_name=last, date_of_birth=born) or "",
+                start=begin,
+                end=finish,
+                namesake=namesake_words(born, phone, on=begin.astimezone(zone).date()),
             )
         )
     return visits
@@ -236,7 +319,10 @@ def week_book(*, slug: str, day: date) -> dict:
         row = rows.setdefault(
             appointment.clinician_id, WeekRow(appointment.clinician, [[] for _ in range(7)])
         )
-        row.days[appointment.start.astimezone(zone).weekday()].append(appointment)
+        local = appointment.start.astimezone(zone)
+        patient = appointment.patient
+        appointment.namesake = namesake_words(patient.date_of_birth, patient.phone, on=local.date())
+        row.days[local.weekday()].append(appointment)
     days = [monday + timedelta(days=i) for i in range(7)]
     return {
         "locations": locations,

@@ -13,14 +13,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
 from assessments.models import Submission
 from booking import rules
 from booking.forms import BookingDetailsForm
-from booking.models import Appointment, Patient, same_runner
+from booking.models import Appointment, Clinician, Patient, same_runner
 from booking.picker import parse_date, parse_start, select, slot_view
 from booking.services import (
     AlreadyBooked,
@@ -64,60 +62,12 @@ def chosen_day(request: HttpRequest) -> date:
     return parse_date(request.GET.get("date")) or timezone.localdate()
 
 
-# One visit of the day grid, built here (a template loop over the visits was most of the
-# page's rendering). format_html escapes every value.
-VISIT_ITEM = """<li class="appt appt-{status}">
-        <a class="appt-link" href="{url}">
-          <span class="appt-time">{time_range}</span>
-          <span class="appt-name">{patient_name}</span>
-          <span class="appt-type">{type_name}{location}</span>
-        </a>
-        <span class="appt-badges"><span class="badge text-bg-{status_badge}">{status_label}</span>
-        <span class="badge {intake_class}">{intake_words}</span>{red_flag}</span>
-      </li>"""
-RED_FLAG_BADGE = """
-        <span class="badge text-bg-danger">Red flag ({}): not cleared</span>"""
-NO_VISITS = '<li class="small text-body-secondary">No appointments.</li>'
-
-
-def visit_items(visits, *, show_location: bool) -> SafeString:
-    if not visits:
-        return mark_safe(NO_VISITS)
-    items = []
-    for visit in visits:
-        intake_class, intake_words = visit.intake_badge
-        items.append(
-            format_html(
-                VISIT_ITEM,
-                status=visit.status,
-                url=visit.url,
-                time_range=visit.time_range,
-                patient_name=visit.patient_name,
-                type_name=visit.type_name,
-                location=f" · {visit.location_name}" if show_location else "",
-                status_badge=visit.status_badge,
-                status_label=visit.status_label,
-                intake_class=intake_class,
-                intake_words=intake_words,
-                red_flag=format_html(RED_FLAG_BADGE, visit.red_flag) if visit.red_flag else "",
-            )
-        )
-    return mark_safe("\n      ".join(items))
-
-
 @role_required(FRONT_DESK)
 def day(request: HttpRequest) -> HttpResponse:
     current = chosen_day(request)
     book = desk_book.day_book(slug=request.GET.get("location", desk_book.BOTH), day=current)
     context = {
         "book": book,
-        "columns": [
-            (
-                column,
-                visit_items(column.appointments, show_location=book.selected == desk_book.BOTH),
-            )
-            for column in book.columns
-        ],
         "desk_section": "day",
         "today": timezone.localdate(),
         "previous_day": current - timedelta(days=1),
@@ -275,6 +225,9 @@ def appointment_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
     return mark_no_store(render(request, "desk/reschedule.html", context))
 
 
+SLOT_PARAMETERS = ("location", "type", "clinician", "date", "start")
+
+
 def search_patients(query: str):
     """The desk's patient search (``Patient.objects.matching``), for booking a caller."""
     return Patient.objects.matching(query).order_by("last_name", "first_name")[:25]
@@ -302,9 +255,21 @@ def book(request: HttpRequest) -> HttpResponse:
     patient = None
     if patient_param.isdigit():
         patient = Patient.objects.filter(pk=int(patient_param)).first()
-    context: dict = {"desk_section": "book", "search": search, "patient_param": patient_param}
+    # A time chosen on the day grid (clinic, type, clinician, day, start) rides along while
+    # the desk finds the caller.
+    slot = {key: request.GET.get(key, "")[:64] for key in SLOT_PARAMETERS if request.GET.get(key)}
+    context: dict = {
+        "desk_section": "book",
+        "search": search,
+        "patient_param": patient_param,
+        "slot_params": slot,
+        "slot_query": urlencode(slot),
+    }
     if not patient_param:
         context["results"] = search_patients(request.GET.get("q", "")) if search.is_valid() else []
+        context["slot_start"] = parse_start(slot.get("start", ""))
+        if slot.get("clinician", "").isdigit():
+            context["slot_clinician"] = Clinician.objects.filter(pk=slot["clinician"]).first()
         return mark_no_store(render(request, "desk/book.html", context))
 
     selection = select(request.GET, fresh=request.method == "POST")
@@ -319,7 +284,20 @@ def book(request: HttpRequest) -> HttpResponse:
         view = slot_view(selection, picker_base=base, pick_base=base, min_notice=DESK_MIN_NOTICE)
         extra = {"patient": patient_param}
         context["days"] = [(d, f"{d.url}&{urlencode(extra)}") for d in view.days]
-        context["times"] = [(t.option, f"{t.url}&{urlencode(extra)}") for t in view.times]
+        # Each time names its clinician before booking, "first available" included.
+        context["times"] = [
+            (
+                t.option,
+                selection.url(
+                    base,
+                    start=t.option.start.isoformat(),
+                    clinician=t.option.clinician.pk,
+                    date=t.option.start.date().isoformat(),
+                    **extra,
+                ),
+            )
+            for t in view.times
+        ]
         context["view"] = view
         return mark_no_store(render(request, "desk/book.html", context))
     if not selection.complete:

@@ -26,6 +26,18 @@ def age_on(date_of_birth: date, day: date) -> int:
     return years
 
 
+def namesake_words(date_of_birth: date | None, phone: str | None, *, on: date) -> str:
+    """What tells two patients of the same name apart on staff pages: "b. 1990 (36) · …0142"
+    (year of birth, age on ``on``, the phone's last four digits)."""
+    parts = []
+    if date_of_birth:
+        parts.append(f"b. {date_of_birth.year} ({age_on(date_of_birth, on)})")
+    digits = "".join(ch for ch in phone or "" if ch.isdigit())
+    if len(digits) >= 4:
+        parts.append(f"…{digits[-4:]}")
+    return " · ".join(parts)
+
+
 def clean_phone(value: str | None, *, required: bool = True) -> str:
     """The number as typed (trimmed), or a ValidationError; "" for an optional empty one."""
     value = (value or "").strip()
