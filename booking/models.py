@@ -504,4 +504,12 @@ class AppointmentEvent(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.from_status}→{self.to_status}"
+        """ "Moved: Wed Jun 10, 9:00 AM with Dr A → …", "Booked → Checked in (undone)"."""
+        if self.kind == self.Kind.RESCHEDULED:
+            return f"Moved: {self.detail}" if self.detail else "Moved"
+        if self.kind == self.Kind.BOOKED:
+            return "Booked"
+        labels = dict(Appointment.Status.choices)
+        words = f"{labels.get(self.from_status, self.from_status)} → "
+        words += labels.get(self.to_status, self.to_status)
+        return f"{words} ({self.detail})" if self.detail else words

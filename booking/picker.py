@@ -104,9 +104,12 @@ def select(
     intake: Submission | None = None,
     location: Location | None = None,
     appointment_type: AppointmentType | None = None,
+    clinician: Clinician | None = None,
     fresh: bool = False,
 ) -> Selection:
     """Read the picker's parameters; ``location``/``appointment_type`` fix them (reschedule).
+    ``clinician``: the one chosen when the parameters name none (a reschedule keeps the
+    visit's clinician unless the runner or the desk choose another, "first available" too).
 
     ``fresh``: read the clinics, types and clinicians from the database, not this process's
     copy (booking.schedule_cache): for a request that books or moves a visit with them.
@@ -135,7 +138,7 @@ def select(
 
     if location is not None:
         selection.clinicians = list(directory.clinicians_at(location, fresh=fresh))
-        wanted = data.get("clinician", ANY)
+        wanted = data.get("clinician") or (str(clinician.pk) if clinician else ANY)
         selection.clinician = next((c for c in selection.clinicians if str(c.pk) == wanted), None)
         selection.clinician_unavailable = selection.clinician is None and wanted not in (ANY, "")
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from assessments.models import Submission
 from itband import contact
+from itband.datefmt import short_datetime
 from itband.outbox import Attachment, outbox_enqueue
 
 from . import rules
@@ -524,7 +525,7 @@ def appointment_reschedule(
         exclude_appointment=locked,
         prefer=locked.clinician,
     )
-    old_start = locked.start
+    old_start, old_clinician = locked.start, locked.clinician
     locked.start, locked.end = option.start, option.end
     locked.clinician = option.clinician
     locked.sequence += 1
@@ -542,10 +543,19 @@ def appointment_reschedule(
         kind=AppointmentEvent.Kind.RESCHEDULED,
         from_status=locked.status,
         actor=actor,
-        detail=f"from {old_start.isoformat()} to {option.start.isoformat()}",
+        detail=move_detail(old_start, old_clinician, option.start, option.clinician),
     )
     _enqueue_email(locked, "reschedule")
     return locked
+
+
+def move_detail(old_start, old_clinician, new_start, new_clinician) -> str:
+    """The history line of a move: "Wed Jun 10, 9:00 AM with Dr A → Thu Jun 11, 2:00 PM with
+    Dr B" (the clinic's clock)."""
+    return (
+        f"{short_datetime(old_start)} with {old_clinician.display_name} → "
+        f"{short_datetime(new_start)} with {new_clinician.display_name}"
+    )[:300]
 
 
 # The front desk's status changes (check in, complete, no-show).
@@ -573,6 +583,47 @@ def appointment_set_status(
     locked.status_changed_by = actor
     locked.save()
     _record(locked, kind=AppointmentEvent.Kind.STATUS, from_status=from_status, actor=actor)
+    return locked
+
+
+# Check-in and complete are one click, with an in-page undo for this long after.
+UNDO_WINDOW = timedelta(minutes=5)
+UNDO_TO = {
+    Appointment.Status.CHECKED_IN: Appointment.Status.BOOKED,
+    Appointment.Status.COMPLETED: Appointment.Status.CHECKED_IN,
+}
+
+
+def can_undo_status(appointment: Appointment, *, now: datetime | None = None) -> bool:
+    changed = appointment.status_changed_at
+    return (
+        appointment.status in UNDO_TO
+        and changed is not None
+        and (now or timezone.now()) - changed <= UNDO_WINDOW
+    )
+
+
+@transaction.atomic
+def appointment_undo_status(
+    *, appointment: Appointment, actor, now: datetime | None = None
+) -> Appointment:
+    """Take back a check-in or a completion made a moment ago (UNDO_WINDOW), recorded."""
+    now = now or timezone.now()
+    locked = _lock(appointment)
+    if not can_undo_status(locked, now=now):
+        raise AppointmentNotActive("It is too late to undo that here; ask a manager.")
+    from_status = locked.status
+    locked.status = UNDO_TO[locked.status]
+    locked.status_changed_at = now
+    locked.status_changed_by = actor
+    locked.save()
+    _record(
+        locked,
+        kind=AppointmentEvent.Kind.STATUS,
+        from_status=from_status,
+        actor=actor,
+        detail="undone",
+    )
     return locked
 
 

@@ -410,6 +410,7 @@ def reschedule(request, token: str):
         data,
         location=appointment.location,
         appointment_type=appointment.appointment_type,
+        clinician=appointment.clinician,  # kept unless the runner chooses another
         fresh=request.method == "POST",
     )
     base = reverse("booking:reschedule", args=[token])
@@ -418,8 +419,9 @@ def reschedule(request, token: str):
         if selection.start is None:
             taken_message = "Please choose a time."
         else:
+            before = appointment.clinician
             try:
-                services.appointment_reschedule(
+                moved = services.appointment_reschedule(
                     appointment=appointment,
                     new_start=selection.start,
                     clinician=selection.clinician,
@@ -442,8 +444,12 @@ def reschedule(request, token: str):
                 selection.day = selection.start.astimezone(appointment.location.zone).date()
                 selection.start = None
             else:
+                change = ""
+                if moved.clinician_id != before.pk:
+                    change = f" You will now see {moved.clinician.display_name}."
                 messages.success(
-                    request, "Your appointment has been moved. We have emailed you the new time."
+                    request,
+                    f"Your appointment has been moved.{change} We have emailed you the new time.",
                 )
                 return redirect(appointment)
     slots = slot_view(selection, picker_base=base, pick_base=base, exclude_appointment=appointment)

@@ -21,6 +21,7 @@ from booking.forms import BookingDetailsForm
 from booking.models import Appointment, Clinician, Patient, same_runner
 from booking.picker import parse_date, parse_start, select, slot_view
 from booking.services import (
+    UNDO_WINDOW,
     AlreadyBooked,
     AppointmentNotActive,
     BookingBlocked,
@@ -32,6 +33,8 @@ from booking.services import (
     appointment_cancel,
     appointment_reschedule,
     appointment_set_status,
+    appointment_undo_status,
+    can_undo_status,
 )
 from itband.audit import audit_record
 from itband.http import mark_no_store
@@ -111,6 +114,10 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 appointment_set_status(appointment=appointment, status=status, actor=request.user)
                 messages.success(request, message)
                 return redirect("desk:appointment", pk)
+            if action == "undo":
+                undone = appointment_undo_status(appointment=appointment, actor=request.user)
+                messages.success(request, f"Undone: back to {undone.get_status_display().lower()}.")
+                return redirect("desk:appointment", pk)
             if action == "cancel" and cancel_form.is_valid():
                 cancelled = appointment_cancel(
                     appointment=appointment,
@@ -138,6 +145,9 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cancel_form": cancel_form,
         "desk_section": "day",
         "can_change": appointment.status == Appointment.Status.BOOKED,
+        "can_undo": can_undo_status(appointment),
+        "undo_minutes": int(UNDO_WINDOW.total_seconds() // 60),
+        "age": appointment.patient.age_on(appointment.local_start.date()),
     }
     status = 400 if cancel_form.errors else 200
     return mark_no_store(render(request, "desk/appointment.html", context, status=status))
@@ -175,8 +185,10 @@ def appointment_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
         request.GET,
         location=appointment.location,
         appointment_type=appointment.appointment_type,
+        clinician=appointment.clinician,  # kept unless the desk chooses another
         fresh=request.method == "POST",
     )
+    before_clinician = appointment.clinician
     if request.method == "POST":
         start = parse_start(request.POST.get("start"))
         clinician = next(
@@ -202,9 +214,13 @@ def appointment_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("desk:appointment", pk)
         else:
             local = moved.local_start
+            who = f" with {moved.clinician.display_name}"
+            if moved.clinician_id != before_clinician.pk:
+                who += f" (was {before_clinician.display_name})"
             messages.success(
                 request,
-                f"Moved to {local:%a %b} {local.day}, {local:%-I:%M %p}. The patient has been emailed.",
+                f"Moved to {local:%a %b} {local.day}, {local:%-I:%M %p}{who}. "
+                "The patient has been emailed.",
             )
             return redirect("desk:appointment", pk)
     view = slot_view(
@@ -214,10 +230,25 @@ def appointment_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
         exclude_appointment=appointment,
         min_notice=DESK_MIN_NOTICE,
     )
+    times = [
+        (
+            choice.option,
+            selection.url(
+                base,
+                start=choice.option.start.isoformat(),
+                clinician=choice.option.clinician.pk,
+                date=choice.option.start.date().isoformat(),
+            ),
+        )
+        for choice in view.times
+    ]
     context = {
         "appointment": appointment,
         "selection": selection,
         "view": view,
+        "times": times,
+        # A time picked: confirmed in the page (who, when, whether the clinician changes).
+        "confirm_start": selection.start if request.method == "GET" else None,
         "desk_section": "day",
         "red_flag": rules.reschedule_block_for(appointment),
         "can_open_intakes": has_role(request.user, CLINICIAN),

@@ -52,25 +52,44 @@ def test_front_desk_runs_the_day(live_server, page: Page):
     expect(page.locator("main")).to_contain_text("Maya Brooks")
     assert_accessible(page)
 
-    # Check Maya in from the day view.
+    # Check Maya in from the day view: one click, her name and birthday confirmed in the page.
     page.get_by_role("link", name=re.compile("Maya Brooks")).click()
     assert_accessible(page)
+    expect(page.locator("#check-in-who")).to_contain_text("Maya Brooks, born")
     page.get_by_role("button", name="Check in").click()
     expect(page.locator("#appointment-status")).to_have_text("Checked in")
-    assert dialogs == ["Check in Maya Brooks?"]  # every action asks first
+    # A wrong click is taken back in the page, for a few minutes.
+    page.get_by_role("button", name="Undo check-in").click()
+    expect(page.locator("#appointment-status")).to_have_text("Booked")
+    page.get_by_role("button", name="Check in").click()
+    expect(page.locator("#appointment-status")).to_have_text("Checked in")
+    assert_accessible(page)
 
-    # Mark a no-show from a fresh appointment page.
-    page.get_by_role("button", name="Mark no-show").click()
+    # A no-show asks in the page, not in a pop-up.
+    page.locator("summary", has_text="Mark no-show").click()
+    page.get_by_role("button", name="Yes, mark no-show").click()
     expect(page.locator("#appointment-status")).to_have_text("No-show")
+    assert dialogs == []  # no browser pop-up on any routine action
+    expect(page.locator("#history-title + ul")).to_contain_text(
+        "Checked in → Booked (undone), by Sam Staff"
+    )
 
-    # Reschedule Ethan to the next free time on another day.
+    # Reschedule Ethan to the next free time on another day: his clinician is kept.
     page.goto(f"{live_server.url}/desk/appointments/{moving.pk}/reschedule/")
     assert_accessible(page)
     page.locator("main ul li a.btn:not([aria-current])").first.click()
-    page.locator("form button[name=start]").first.click()
+    page.locator("main ul li a", has_text="with Dr B.").first.click()
+    expect(page.locator("#confirm-move")).to_contain_text("with Dr B. Test, PT, DPT")
+    assert_accessible(page)
+    page.get_by_role("button", name="Move and email the patient").click()
     expect(page.locator(".messages")).to_contain_text("Moved to")
+    expect(page.locator(".messages")).to_contain_text("with Dr B. Test, PT, DPT.")
+    expect(page.locator("#history-title + ul")).to_contain_text(
+        re.compile(r"Moved: .* with Dr B\. Test, PT, DPT → .* with Dr B\. Test, PT, DPT")
+    )
     moving.refresh_from_db()
     assert moving.start != moving_start
+    assert moving.clinician == clinic.clinicians[1]
 
     # Book for a caller found by email.
     page.get_by_role("button", name="Open the menu").click()  # a phone-sized screen
