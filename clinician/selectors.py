@@ -276,7 +276,8 @@ def intake_context(submission: Submission) -> dict:
         and flow.first_incomplete_step(questionnaire, submission.answers, submission.progress)
         is not None,
         "pain_story": pain_story(questionnaire, submission.answers),
-        "sections": clinician_sections(
+        # Not "sections": version 2's result context uses that name for its explanations.
+        "answers": clinician_sections(
             questionnaire, submission.answers, stored, result.get("modules", [])
         ),
         "flag_actions": flag_actions(stored),
