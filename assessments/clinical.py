@@ -82,7 +82,7 @@ STAFF_FLAG_ACTIONS: dict[str, str] = {
     "weight_loss": "Unexplained weight loss: screen for systemic causes; ask whether the GP knows.",
     "cancer_history": "History of cancer: screen for metastatic bone pain; ask about current "
     "follow-up.",
-    "giving_way": "Knee giving way: test ligament stability and the patellofemoral joint.",
+    "giving_way": "Test ligament stability and the patellofemoral joint.",
     "bone_stress": "Possible bone stress injury: palpate, hop test; advise no running until "
     "assessed; consider imaging and RED-S screening.",
     "under_18": "Minor: a parent or guardian's consent is needed before the visit.",
