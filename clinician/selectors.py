@@ -4,6 +4,7 @@ intake page and the pre-visit brief show it."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models.fields.json import KT
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,6 +37,7 @@ class QueueRow:
     submitted: str
     state: str
     waiting: str = ""
+    info: str = ""
 
 
 # The queue reads these columns only, as plain values (no model instances, no JSON).
@@ -81,12 +83,15 @@ def queue_rows(intakes) -> list[QueueRow]:
             state = "Closed" if intake["closed_at"] else "To review"
         name = f"{intake['first_name']} {intake['last_name']}".strip()
         next_visit = intake["next_visit_at"]
+        flag = intake["highest_flag"]
+        info_only = intake.get("first_flag") in INFO_FLAG_CODES and not intake.get("second_flag")
         rows.append(
             QueueRow(
                 pk=intake["pk"],
                 url=f"{intake_url}{intake['pk']}/",
                 name=name or "Name not given",
-                flag=intake["highest_flag"],
+                flag="" if info_only else flag,
+                info="Under 18" if info_only else "",
                 driver=driver_label(intake["primary_driver"], intake["questionnaire_version"]),
                 next_visit=short_datetime(next_visit) if next_visit else "",
                 submitted=short_datetime(intake["submitted_at"], weekday=False),
@@ -106,7 +111,13 @@ def review_queue(*, state: str, location: str = "", clinician_user=None):
     values: paged by the view."""
     return Submission.objects.review_queue(
         state=state, location=location, clinician_user=clinician_user
-    ).values(*QUEUE_COLUMNS)
+    ).values(
+        *QUEUE_COLUMNS,
+        # Two keys read from the stored flags (not the JSON): an intake whose only flag is
+        # information ("under 18") shows no flag badge.
+        first_flag=KT("result__flags__0__code"),
+        second_flag=KT("result__flags__1__code"),
+    )
 
 
 # -- the intake and the brief -------------------------------------------------------------------

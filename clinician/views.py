@@ -63,7 +63,9 @@ def queue_items(rows) -> SafeString:
                 url=row.url,
                 name=row.name,
                 pk=row.pk,
-                flag=mark_safe(FLAG_BADGES.get(row.flag, NO_FLAG)),
+                flag=format_html('<span class="badge text-bg-light border">{}</span>', row.info)
+                if row.info
+                else mark_safe(FLAG_BADGES.get(row.flag, NO_FLAG)),
                 waiting=format_html(
                     '<span class="d-block small fw-semibold waiting">{}</span>', row.waiting
                 )

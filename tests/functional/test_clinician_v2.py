@@ -198,3 +198,35 @@ def test_urgent_and_emergency_show_their_wait_and_sort_by_it(client, clinician_u
     assert [row.pk for row in rows] == [older.pk, recent.pk, soft.pk]
     assert [row.waiting for row in rows] == ["waiting 3 h", "waiting 1 h", ""]
     assert "waiting 3 h" in response.content.decode()
+
+
+def test_an_intake_flagged_only_for_age_shows_no_flag_badge_in_the_queue(client, clinician_user):
+    make_submission(MINOR, first_name="Young")
+    both = make_submission(
+        with_changes(MINOR, safety_check={"safety_soft": ["giving_way"]}), first_name="Both"
+    )
+    html = page(client, clinician_user, "/clinician/")
+    young_row = re.search(r"<tr[^>]*>\s*<td><a[^>]*>Young.*?</tr>", html, re.S).group(0)
+    both_row = re.search(r"<tr[^>]*>\s*<td><a[^>]*>Both.*?</tr>", html, re.S).group(0)
+    assert "Under 18" in young_row and "flag-badge" not in young_row
+    assert "flag-soft" in both_row and both.pk
+
+
+@pytest.mark.parametrize("suffix", ["", "brief/"])
+def test_intake_and_brief_queries_do_not_grow_with_visits_and_notes(
+    client, clinician_user, django_assert_max_num_queries, suffix
+):
+    intake = make_submission()
+    url = f"/clinician/intake/{intake.pk}/{suffix}"
+    client.force_login(clinician_user)
+    AppointmentFactory(submission=intake)
+    client.get(url)  # the session's first request reads more (the user, the roles)
+    with django_assert_max_num_queries(30) as few:
+        client.get(url)
+    count = len(few.captured_queries)  # now: each request clears Django's query log
+    for _ in range(4):
+        AppointmentFactory(submission=intake)
+    for body in ("One", "Two", "Three"):
+        client.post(f"/clinician/intake/{intake.pk}/", {"action": "note", "body": body})
+    with django_assert_max_num_queries(count):
+        client.get(url)
