@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, F, Q, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -42,8 +42,9 @@ class SubmissionQuerySet(models.QuerySet):
         )
 
     def review_queue(self, *, state: str = "awaiting", location: str = "", clinician_user=None):
-        """The clinician's queue: red flags first (emergency, urgent, soft), then the date of
-        the next visit, then submission time. The filters read appointment facts through the
+        """The clinician's queue: red flags first (emergency, urgent, soft); emergency and
+        urgent intakes by how long they have waited (longest first), the others by the date
+        of the next visit, then submission time. The filters read appointment facts through the
         reverse relation of the appointment's foreign key (this app never imports booking)."""
         queryset = self.submitted()
         if state == "awaiting":
@@ -58,8 +59,13 @@ class SubmissionQuerySet(models.QuerySet):
             queryset = queryset.filter(appointments__clinician__user=clinician_user)
         if location or clinician_user is not None:
             queryset = queryset.distinct()  # several visits at one clinic: one row
+        waited = Case(When(flag_rank__lt=Submission.FLAG_RANKS["soft"], then=F("submitted_at")))
         return queryset.select_related("reviewed_by").order_by(
-            "flag_rank", F("next_visit_at").asc(nulls_last=True), "submitted_at", "pk"
+            "flag_rank",
+            waited.asc(nulls_last=True),
+            F("next_visit_at").asc(nulls_last=True),
+            "submitted_at",
+            "pk",
         )
 
 

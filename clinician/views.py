@@ -14,15 +14,12 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
-from assessments import flow
 from assessments.access import get_submission_for_clinician
-from assessments.clinical import suggested_tests
+from assessments.clinical import FLAG_LEVEL_BADGES
 from assessments.models import Submission
-from assessments.presenters import answer_sections, result_context
 from assessments.services import (
     FlagNotClearable,
     clinician_note_add,
-    questionnaire_of,
     submission_clear_flag,
     submission_close,
     submission_mark_reviewed,
@@ -33,7 +30,8 @@ from itband.http import mark_no_store
 from itband.roles import CLINICIAN, role_required
 
 from .forms import ClearFlagForm, CloseForm, ContactForm, NoteForm, QueueFilterForm
-from .selectors import STATES, queue_rows, review_queue
+from .selectors import STATES, intake_context, next_awaiting_intake, queue_rows, review_queue
+from .templatetags.intake_tags import flag_badge
 
 QUEUE_PAGE_SIZE = 50  # a page renders fast; every intake stays reachable
 
@@ -42,17 +40,13 @@ QUEUE_PAGE_SIZE = 50  # a page renders fast; every intake stays reachable
 # rendering). format_html escapes every value.
 QUEUE_ROW = """<tr class="flag-row-{flag_class}">
     <td><a href="{url}">{name}</a><span class="d-block small text-body-secondary">Intake #{pk}</span></td>
-    <td>{flag}</td>
+    <td>{flag}{waiting}</td>
     <td>{driver}</td>
     <td>{next_visit}</td>
     <td>{submitted}</td>
     <td>{state}</td>
   </tr>"""
-FLAG_BADGES = {
-    "emergency": '<span class="badge text-bg-danger">Emergency</span>',
-    "urgent": '<span class="badge text-bg-warning">Urgent</span>',
-    "soft": '<span class="badge text-bg-info">Review flag</span>',
-}
+FLAG_BADGES = {level: flag_badge(level) for level in FLAG_LEVEL_BADGES}
 NO_FLAG = '<span class="text-body-secondary">None</span>'
 NONE_BOOKED = '<span class="text-body-secondary">None booked</span>'
 EMPTY_QUEUE = '<tr><td colspan="6">Nothing here. All caught up.</td></tr>'
@@ -69,7 +63,14 @@ def queue_items(rows) -> SafeString:
                 url=row.url,
                 name=row.name,
                 pk=row.pk,
-                flag=mark_safe(FLAG_BADGES.get(row.flag, NO_FLAG)),
+                flag=format_html('<span class="badge text-bg-light border">{}</span>', row.info)
+                if row.info
+                else mark_safe(FLAG_BADGES.get(row.flag, NO_FLAG)),
+                waiting=format_html(
+                    '<span class="d-block small fw-semibold waiting">{}</span>', row.waiting
+                )
+                if row.waiting
+                else "",
                 driver=row.driver,
                 next_visit=row.next_visit or mark_safe(NONE_BOOKED),
                 submitted=row.submitted,
@@ -109,26 +110,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     return mark_no_store(render(request, "clinician/queue.html", context))
 
 
-def detail_context(submission: Submission) -> dict:
-    questionnaire = questionnaire_of(submission)
-    result = result_context(submission)
-    return {
-        "submission": submission,
-        "questionnaire": questionnaire,
-        # A red flag ended the questionnaire at its step: the later steps were never asked.
-        "stopped_early": submission.has_red_flag
-        and flow.first_incomplete_step(questionnaire, submission.answers, submission.progress)
-        is not None,
-        "sections": answer_sections(questionnaire, submission.answers),
-        "tests": suggested_tests(list(result["result"].primary), submission.itb_likelihood),
-        "appointments": submission.appointments.select_related(
-            "clinician", "location", "appointment_type"
-        ).order_by("start"),
-        "notes": submission.notes.select_related("author"),
-        **result,
-    }
-
-
 @role_required(CLINICIAN)
 @require_http_methods(["GET", "POST"])
 def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -146,8 +127,13 @@ def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "review":
             submission_mark_reviewed(submission=submission, user=request.user)
             audit_record(request=request, action="mark_reviewed", obj=submission)
-            messages.success(request, "Marked as reviewed.")
-            return redirect("clinician:intake", pk)
+            # The queue as a flow: the next intake to review opens.
+            next_pk = next_awaiting_intake(after_pk=pk)
+            if next_pk is None:
+                messages.success(request, "Marked as reviewed. No more intakes to review.")
+                return redirect("clinician:queue")
+            messages.success(request, f"Intake #{pk} marked as reviewed. Next in the queue:")
+            return redirect("clinician:intake", next_pk)
         form = forms_by_action.get(action)
         if action == "clear_flag" and form.is_valid():
             try:
@@ -181,7 +167,7 @@ def intake_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("clinician:intake", pk)
     # Every page that shows the intake is a view of health data, a re-shown form included.
     audit_record(request=request, action="view_intake", obj=submission)
-    context = {**detail_context(submission), **{f"{k}_form": v for k, v in forms_by_action.items()}}
+    context = {**intake_context(submission), **{f"{k}_form": v for k, v in forms_by_action.items()}}
     status = 400 if any(f.errors for f in forms_by_action.values()) else 200
     return mark_no_store(render(request, "clinician/intake.html", context, status=status))
 
@@ -191,4 +177,4 @@ def intake_brief(request: HttpRequest, pk: int) -> HttpResponse:
     """The one-page pre-visit brief, laid out for print."""
     submission = get_submission_for_clinician(request.user, pk)
     audit_record(request=request, action="view_intake", obj=submission, detail="brief")
-    return mark_no_store(render(request, "clinician/brief.html", detail_context(submission)))
+    return mark_no_store(render(request, "clinician/brief.html", intake_context(submission)))

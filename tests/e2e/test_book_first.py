@@ -161,7 +161,7 @@ def test_core_to_booked_then_a_module_updates_the_clinicians_view(live_server, p
         sign_in(clinician, live_server.url, "drlee")
         clinician.goto(f"{live_server.url}/clinician/intake/{intake.pk}/")
         expect(clinician.locator("#modules-done")).to_contain_text("Strength balance")
-        expect(clinician.locator(".driver-chart")).to_contain_text("not measured yet")
+        expect(clinician.locator(".driver-chart")).to_contain_text("not measured (module not done)")
         expect(clinician.locator(".driver-row.is-primary")).to_contain_text("Strength balance")
         assert_accessible(clinician)
     finally:

@@ -49,6 +49,9 @@ def test_clinician_reviews_a_red_flag_intake(live_server, page: Page):
     page.get_by_role("button", name="Save note").click()
     expect(page.locator("main")).to_contain_text("sent to urgent care")
     page.get_by_role("button", name="Mark reviewed").click()
+    # The queue flows on: the next intake opens; this one now reads as reviewed.
+    expect(page.locator("main")).to_contain_text(f"Intake #{urgent.pk} marked as reviewed")
+    page.goto(f"{live_server.url}/clinician/intake/{urgent.pk}/")
     expect(page.locator("main")).to_contain_text("Reviewed by")
     assert_accessible(page)
 

@@ -357,9 +357,9 @@ def test_the_clinicians_view_says_which_modules_were_done(client, clinician_user
     url = f"/clinician/intake/{submission.pk}/"
     html = staff.get(url).content.decode()
     assert "Home-test modules done: none yet (core only)." in html
-    assert html.count("not measured yet") == 4 and "0/100" not in html
+    assert html.count("not measured (module not done)") == 4 and "0/100" not in html
     do_module(client, submission, "strength-balance")
     html = staff.get(url).content.decode()
     assert "Home-test modules done: Strength balance." in html
-    assert html.count("not measured yet") == 3
+    assert html.count("not measured (module not done)") == 3
     assert "Strength balance (primary)" in html and "100/100" in html
