@@ -240,7 +240,7 @@ INTAKE_BADGES = {
     "none": ("text-bg-light border", "No intake"),
     "reviewed": ("text-bg-success", "Intake reviewed"),
     "submitted": ("text-bg-secondary", "Intake submitted"),
-    "flag-soft": ("text-bg-info", "Intake: review flag"),
+    "flag-soft": ("flag-badge flag-soft", "Intake: review flag"),
 }
 
 
