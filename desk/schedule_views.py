@@ -103,12 +103,18 @@ def _add_time_off(request, clinician: Clinician, form: TimeOffForm) -> bool:
     except BookingError as error:
         form.add_error("off_end_time", error.message)
         return False
-    messages.success(request, "Time off added.")
-    _visits_warning(
-        request,
-        desk_selectors.booked_between(clinician=clinician, start=time_off.start, end=time_off.end),
-        "in this time off",
+    count = desk_selectors.booked_between(
+        clinician=clinician, start=time_off.start, end=time_off.end
     )
+    if count:
+        messages.warning(
+            request,
+            f"Time off added. {count} booked visit{'s' if count != 1 else ''} "
+            f"{'fall' if count != 1 else 'falls'} in it: listed under the time off below. "
+            "Move each one; the patient is emailed the new time.",
+        )
+    else:
+        messages.success(request, "Time off added. No booked visit falls in it.")
     return True
 
 
@@ -173,7 +179,9 @@ def clinician_schedule(request: HttpRequest, pk: int) -> HttpResponse:
         "desk_section": "schedules",
         "clinician": clinician,
         "blocks": desk_selectors.clinician_blocks(clinician),
-        "time_off": desk_selectors.upcoming_time_off(clinician=clinician),
+        "time_off": desk_selectors.visits_in_time_off(
+            list(desk_selectors.upcoming_time_off(clinician=clinician))
+        ),
         "hours_form": hours_form,
         "off_form": off_form,
         "confirm_block": confirm_block,

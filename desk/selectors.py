@@ -446,6 +446,34 @@ def upcoming_time_off(*, clinician: Clinician | None = None, now: datetime | Non
     return time_off.order_by("start", "pk")
 
 
+def visits_in_time_off(time_off: Sequence[TimeOff]) -> list[tuple[TimeOff, list[Appointment]]]:
+    """Each time off with the booked visits it overlaps (they are not cancelled: the desk moves
+    them). One query whatever the number of periods."""
+    if not time_off:
+        return []
+    overlaps = Q()
+    for period in time_off:
+        overlaps |= Q(clinician_id=period.clinician_id, start__lt=period.end, end__gt=period.start)
+    visits = list(
+        Appointment.objects.filter(overlaps, status=Appointment.Status.BOOKED)
+        .select_related("patient", "location")
+        .order_by("start")
+    )
+    return [
+        (
+            period,
+            [
+                v
+                for v in visits
+                if v.clinician_id == period.clinician_id
+                and v.start < period.end
+                and period.start < v.end
+            ],
+        )
+        for period in time_off
+    ]
+
+
 def upcoming_closures(*, today: date | None = None):
     today = today or timezone.localdate(timezone=clinic_zone())
     return (

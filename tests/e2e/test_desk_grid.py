@@ -14,6 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from booking.models import TimeOff
+from itband.models import OutboxMessage
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_clinician_review import sign_in
 from tests.factories import (
@@ -141,3 +142,24 @@ def test_the_grid_prints_on_one_landscape_page(live_server, page: Page, busy_day
     pdf = page.pdf(prefer_css_page_size=True)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert pages == 1
+
+
+def test_time_off_lists_its_visits_and_each_can_be_moved(live_server, page: Page, busy_day):
+    clinic, _, sick = busy_day
+    dr_a, dr_b = clinic.clinicians
+    page.set_viewport_size(DESK)
+    sign_in(page, live_server.url, "fran")
+    page.goto(f"{live_server.url}/desk/schedules/clinicians/{dr_b.pk}/")
+    listing = page.locator(".time-off-visits")
+    expect(listing).to_contain_text("1 booked visit in this time off")
+    expect(listing).to_contain_text("Maya Brooks")
+    assert_accessible(page)
+    listing.get_by_role("link", name="Move Maya Brooks's visit").click()
+    page.locator("main ul li a", has_text="with Dr A.").first.click()
+    expect(page.locator("#confirm-move")).to_contain_text("with Dr A. Test, PT, DPT")
+    expect(page.locator("main")).to_contain_text("The clinician changes")
+    page.get_by_role("button", name="Move and email the patient").click()
+    expect(page.locator(".messages")).to_contain_text(f"(was {dr_b.display_name})")
+    sick.refresh_from_db()
+    assert sick.clinician == dr_a
+    assert OutboxMessage.objects.filter(to=sick.patient.email, key__contains="reschedule").exists()

@@ -242,8 +242,11 @@ def test_time_off_over_a_booked_visit_warns_the_desk(desk, clinic, day):
     )
     response = add_time_off(desk, clinic.clinician, start_date=day.isoformat())
     html = html_of(response)
-    assert "Time off added." in html
-    assert "1 booked visit falls in this time off. They are not cancelled" in html
+    assert "Time off added. 1 booked visit falls in it" in html
+    # Listed under the time off, each with a link to move it.
+    assert "1 booked visit in this time off" in html
+    visit = clinic.clinician.appointments.get()
+    assert f"/desk/appointments/{visit.pk}/reschedule/?clinician=any" in html
 
 
 def next_spring_forward(today: date) -> date:
