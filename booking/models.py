@@ -412,6 +412,9 @@ class Appointment(models.Model):
     )
     source = models.CharField(max_length=10, choices=Source, default=Source.PUBLIC)
     cancellation_reason = models.TextField(blank=True)
+    desk_note = models.CharField(
+        max_length=500, blank=True, help_text="The front desk's note for the clinician."
+    )
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     status_changed_by = models.ForeignKey(

@@ -278,6 +278,7 @@ def appointment_book(
     min_notice: timedelta | None = None,
     update_contact: bool = False,
     override_reason: str = "",
+    desk_note: str = "",
 ) -> Appointment:
     """Book a time, re-validated here inside the transaction, and queue the confirmation.
 
@@ -350,6 +351,7 @@ def appointment_book(
                 booked_by=booked_by,
                 source=source,
                 booking_key=booking_key or None,
+                desk_note=desk_note[:500],
                 status_changed_at=now,
                 status_changed_by=booked_by,
                 # Booked inside the reminder window: the confirmation is the reminder.

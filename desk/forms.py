@@ -13,6 +13,7 @@ from django import forms
 from django.utils import timezone
 
 from booking.dates import validate_within_reach
+from booking.forms import BookingDetailsForm
 from booking.models import Location, Weekday
 from booking.services import PatientDetails
 from itband import contact
@@ -344,3 +345,55 @@ class CancelByDeskForm(CrispyForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Please give a reason."},
     )
+
+
+class DeskBookingForm(BookingDetailsForm):
+    """Book for a caller: the runner's booking form, written for the desk (the desk reads the
+    policy to the caller and records the guardian's consent they give on the phone), with a
+    note for the clinician and the self-assessment link."""
+
+    STAFF_HELP = {
+        "email": "The confirmation, calendar file and the patient's private manage link go here.",
+        "phone": "Where the clinic can reach the patient, e.g. (301) 555-0100.",
+        "date_of_birth": "Ask the caller: it tells namesakes apart. For example 1990-04-23.",
+    }
+
+    desk_note = forms.CharField(
+        label="Note for the clinician",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What the caller told you that the clinician should know. Not sent to the patient.",
+    )
+    send_intake_link = forms.BooleanField(
+        label="Email the patient the self-assessment link, so their intake arrives before the visit",
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.pop("accept_policy", None)
+        for name, text in self.STAFF_HELP.items():
+            self.fields[name].help_text = text
+        self.fields[
+            "guardian_consent"
+        ].label = "The parent or guardian consents to this evaluation (they told you on the phone)."
+
+    def layout(self) -> Layout:
+        runner = list(self.RUNNER_FIELDS)
+        guardian = [*self.GUARDIAN_FIELDS]
+        return Layout(
+            Group(
+                "The patient",
+                Row(*(Column(name, css_class="col-md-6") for name in runner), css_class="g-3"),
+                css_class="mb-3",
+            ),
+            Group(
+                "Parent or guardian (only for a patient under 18 on the day)",
+                Row(*(Column(name, css_class="col-md-6") for name in guardian), css_class="g-3"),
+                "guardian_consent",
+                css_class="mb-3",
+            ),
+            "desk_note",
+            "send_intake_link",
+        )

@@ -47,11 +47,14 @@ def intake_state(appointment: Appointment) -> str:
     submission = appointment.submission
     if submission is None:
         return "none"
-    return intake_state_of(submission.reviewed_at, submission.highest_flag)
+    return intake_state_of(submission.reviewed_at, submission.highest_flag, submission.submitted_at)
 
 
-def intake_state_of(reviewed_at, highest_flag: str) -> str:
-    """``intake_state`` of a linked intake, from its two columns (the day grid reads values)."""
+def intake_state_of(reviewed_at, highest_flag: str, submitted_at=True) -> str:
+    """``intake_state`` of a linked intake, from its columns (the day grid reads values).
+    A draft the desk sent the link for (desk.services.intake_link_send) is "sent"."""
+    if not submitted_at:
+        return "sent"
     if reviewed_at:
         return "reviewed"
     return f"flag-{highest_flag}" if highest_flag else "submitted"
@@ -240,6 +243,7 @@ INTAKE_BADGES = {
     "none": ("text-bg-light border", "No intake"),
     "reviewed": ("text-bg-success", "Intake reviewed"),
     "submitted": ("text-bg-secondary", "Intake submitted"),
+    "sent": ("text-bg-light border", "Intake link sent"),
     "flag-soft": ("flag-badge flag-soft", "Intake: review flag"),
 }
 
@@ -255,6 +259,7 @@ def day_visits(locations: list[Location], start: datetime, end: datetime, zone) 
             "pk", "clinician_id", "status", "start", "end", "patient__first_name",
             "patient__last_name", "appointment_type__name", "location__name",
             "submission_id", "submission__reviewed_at", "submission__highest_flag",
+            "submission__submitted_at",
             "patient__email", "patient__date_of_birth", "patient__phone",
         )
     )  # fmt: skip
@@ -274,11 +279,12 @@ def day_visits(locations: list[Location], start: datetime, end: datetime, zone) 
         intake,
         reviewed,
         flag,
+        submitted,
         email,
         born,
         phone,
     ) in rows:
-        state = "none" if intake is None else intake_state_of(reviewed, flag)
+        state = "none" if intake is None else intake_state_of(reviewed, flag, submitted)
         visits.append(
             Visit(
                 pk=pk,

@@ -10,9 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, time
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
 
+from assessments.models import Submission
+from assessments.services import submission_start
 from booking.models import (
+    Appointment,
     Clinician,
     Closure,
     Location,
@@ -21,6 +27,8 @@ from booking.models import (
     WeeklyAvailability,
 )
 from booking.services import BookingError, PatientDetails, weekly_hours_add
+from itband.datefmt import short_datetime
+from itband.outbox import outbox_enqueue
 
 # The record's contact fields the desk corrects (a guardian's consent is given at a booking).
 CONTACT_FIELDS = (
@@ -124,3 +132,45 @@ def closure_add(*, locations: Sequence[Location], day: date, reason: str = "") -
 @transaction.atomic
 def closure_remove(*, closure: Closure) -> None:
     closure.delete()
+
+
+class IntakeAlreadySubmitted(BookingError):
+    message = "This visit already has a submitted intake."
+
+
+@transaction.atomic
+def intake_link_send(*, appointment: Appointment) -> Submission:
+    """Email the patient the self-assessment, tied to this visit: a new draft (named as the
+    patient, so it stays theirs) is linked to the appointment, and its private link goes to the
+    patient's address on file only (the visit's message log shows it). Sending again resends
+    the same draft's link."""
+    locked = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("patient", "clinician", "submission")
+        .get(pk=appointment.pk)
+    )
+    submission = locked.submission
+    if submission is not None and submission.is_submitted:
+        raise IntakeAlreadySubmitted
+    patient = locked.patient
+    if submission is None:
+        submission = submission_start(email=patient.email)
+        submission.first_name, submission.last_name = patient.first_name, patient.last_name
+        submission.date_of_birth = patient.date_of_birth
+        submission.save(update_fields=["first_name", "last_name", "date_of_birth", "updated_at"])
+        locked.submission = submission
+        locked.save(update_fields=["submission", "updated_at"])
+    minute = timezone.now().strftime("%Y%m%d%H%M")
+    outbox_enqueue(
+        key=f"appointment:{locked.pk}:intake-link:{submission.pk}:{minute}",
+        to=patient.email,
+        template="booking_intake_link",
+        context={
+            "first_name": patient.first_name,
+            "link": settings.SITE_URL + reverse("assessments:resume", args=[submission.token]),
+            "when": short_datetime(locked.start),
+            "clinician": locked.clinician.display_name,
+        },
+        topic=f"appointment:{locked.pk}",
+    )
+    return submission

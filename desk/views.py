@@ -6,7 +6,6 @@ import secrets
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from crispy_forms.layout import Column, Layout, Row
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +16,6 @@ from django.views.decorators.http import require_http_methods
 
 from assessments.models import Submission
 from booking import rules
-from booking.forms import BookingDetailsForm
 from booking.models import Appointment, Clinician, Patient, same_runner
 from booking.picker import parse_date, parse_start, select, slot_view
 from booking.services import (
@@ -43,7 +41,8 @@ from itband.outbox import outbox_resend
 from itband.roles import CLINICIAN, FRONT_DESK, has_role, role_required
 
 from . import selectors as desk_book
-from .forms import CancelByDeskForm, ExportForm, PatientSearchForm
+from . import services as desk_services
+from .forms import CancelByDeskForm, DeskBookingForm, ExportForm, PatientSearchForm
 
 RED_FLAG_MESSAGE = (
     "This runner has an emergency or urgent intake that no clinician has cleared: a clinician "
@@ -132,8 +131,17 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if action == "resend":
                 resend_confirmation(appointment, request)
                 return redirect("desk:appointment", pk)
+            if action == "send_intake":
+                desk_services.intake_link_send(appointment=appointment)
+                messages.success(
+                    request, f"Self-assessment link sent to {appointment.patient.email}."
+                )
+                return redirect("desk:appointment", pk)
         except AppointmentNotActive as error:
             messages.error(request, str(error) or "This appointment can no longer be changed.")
+            return redirect("desk:appointment", pk)
+        except desk_services.IntakeAlreadySubmitted as error:
+            messages.error(request, error.message)
             return redirect("desk:appointment", pk)
     context = {
         "appointment": appointment,
@@ -146,6 +154,8 @@ def appointment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "desk_section": "day",
         "can_change": appointment.status == Appointment.Status.BOOKED,
         "can_undo": can_undo_status(appointment),
+        "can_send_intake": appointment.status == Appointment.Status.BOOKED
+        and not (appointment.submission and appointment.submission.is_submitted),
         "undo_minutes": int(UNDO_WINDOW.total_seconds() // 60),
         "age": appointment.patient.age_on(appointment.local_start.date()),
     }
@@ -264,18 +274,6 @@ def search_patients(query: str):
     return Patient.objects.matching(query).order_by("last_name", "first_name")[:25]
 
 
-def desk_details_form(data=None, *, initial=None, visit_day=None) -> BookingDetailsForm:
-    form = BookingDetailsForm(data, initial=initial, visit_day=visit_day)
-    form.fields.pop("accept_policy", None)  # the desk reads the policy to the caller
-    # Two columns on a wide screen; no guardian note or policy text (the desk tells the caller).
-    names = [name for name in form.fields if name != "guardian_consent"]
-    form.helper.layout = Layout(
-        Row(*(Column(name, css_class="col-md-6") for name in names), css_class="g-3"),
-        "guardian_consent",
-    )
-    return form
-
-
 @role_required(FRONT_DESK)
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest) -> HttpResponse:
@@ -340,7 +338,7 @@ def book(request: HttpRequest) -> HttpResponse:
             f: getattr(patient, f)
             for f in ("first_name", "last_name", "email", "phone", "date_of_birth")
         }
-    form = desk_details_form(
+    form = DeskBookingForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
         visit_day=start.date(),
@@ -398,6 +396,7 @@ def book(request: HttpRequest) -> HttpResponse:
                     min_notice=DESK_MIN_NOTICE,
                     update_contact=True,  # the desk confirms a caller's details deliberately
                     override_reason=override,
+                    desk_note=form.cleaned_data["desk_note"],
                 )
             except SlotTaken:
                 messages.error(request, "That time was just taken. Please pick another.")
@@ -432,7 +431,11 @@ def book(request: HttpRequest) -> HttpResponse:
                         obj=appointment,
                         detail=f"identity-only red flag of intake #{overriding.intake_id}",
                     )
-                messages.success(request, "Booked. The confirmation email is on its way.")
+                sent = ""
+                if form.cleaned_data["send_intake_link"] and appointment.submission_id is None:
+                    desk_services.intake_link_send(appointment=appointment)
+                    sent = " The self-assessment link is on its way too."
+                messages.success(request, f"Booked. The confirmation email is on its way.{sent}")
                 return redirect("desk:appointment", appointment.pk)
     status = 400 if form.errors else 200
     return mark_no_store(render(request, "desk/book.html", context, status=status))

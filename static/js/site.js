@@ -24,8 +24,12 @@ window.addEventListener("pageshow", function () {
     delete form.dataset.submitted;
   });
 });
-// Buttons that change a record ask first: <button data-confirm="Check in Maya Brooks?">.
-document.addEventListener("click", function (event) {
-  var button = event.target.closest("[data-confirm]");
-  if (button && !window.confirm(button.dataset.confirm)) { event.preventDefault(); }
+// The staff header's patient search: "/" jumps to it from anywhere but a text field.
+document.addEventListener("keydown", function (event) {
+  var search = document.getElementById("staff-search");
+  if (!search || event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) { return; }
+  var target = event.target;
+  if (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) { return; }
+  event.preventDefault();
+  search.focus();
 });

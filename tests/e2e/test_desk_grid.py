@@ -163,3 +163,48 @@ def test_time_off_lists_its_visits_and_each_can_be_moved(live_server, page: Page
     sick.refresh_from_db()
     assert sick.clinician == dr_a
     assert OutboxMessage.objects.filter(to=sick.patient.email, key__contains="reschedule").exists()
+
+
+def test_header_search_then_book_for_this_patient_with_a_note_and_the_intake_link(
+    live_server, page: Page, busy_day
+):
+    page.set_viewport_size(DESK)
+    sign_in(page, live_server.url, "fran")
+    expect(page).to_have_url(re.compile(r"/desk/$"))
+    page.wait_for_load_state("load")
+    # Keyboard first: "/" jumps to the header's patient search from anywhere.
+    page.keyboard.press("/")
+    expect(page.locator("#staff-search")).to_be_focused()
+    page.keyboard.type("rossi 1990-03-14")
+    page.keyboard.press("Enter")
+    expect(page.locator("#result-count")).to_contain_text("1 patient matching")
+    assert_accessible(page)
+    page.get_by_role("link", name="Rossi, Avery").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Book for this patient").click()
+    expect(page.locator("main")).to_contain_text("Patient: Avery Rossi, born Mar 14, 1990")
+    page.get_by_role("button", name="Show times").click()
+    page.locator("main ul li a.btn:not([aria-current])").first.click()  # another day
+    # Every time names its clinician before anything is booked.
+    first_time = page.locator("main ul li a", has_text=" with Dr ").first
+    expect(first_time).to_be_visible()
+    first_time.click()
+    expect(page.locator("#confirm-title")).to_contain_text(re.compile(r"with Dr [AB]\. Test"))
+    main = page.locator("main")
+    expect(main).not_to_contain_text("your manage link")
+    expect(main).not_to_contain_text("I am the runner's parent")
+    page.get_by_label("Note for the clinician").fill("Left knee, marathon in May; prefers mornings")
+    page.get_by_label(re.compile("Email the patient the self-assessment link")).check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Book this time").click()
+    expect(page.locator(".messages")).to_contain_text("The self-assessment link is on its way")
+    expect(page.locator("main")).to_contain_text("Left knee, marathon in May")
+    expect(page.locator("main")).to_contain_text("Intake link sent")
+    assert_accessible(page)
+
+    # The email's link opens the core questionnaire, already tied to this visit.
+    email = OutboxMessage.objects.get(to="avery1990@example.com", key__contains="intake-link")
+    path = re.search(r"https?://[^/\s]+(/assessment/\S+/)", email.body_text).group(1)
+    page.goto(live_server.url + path)
+    expect(page.locator("h1")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/assessment/[^/]+/step/"))
