@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 PY := .venv/bin/python
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench clean screenshots
 
 .venv/.runtime: requirements.txt .python-version scripts/venv.sh scripts/lib.sh
 	bash scripts/venv.sh requirements.txt
@@ -36,6 +36,10 @@ test: .venv/.dev .venv-runtime/.stamp node_modules/.installed
 # Throughput, latency, slot timings, queries per page and page weight (docs/benchmarks.md).
 bench: .venv/.runtime node_modules/.installed
 	bash scripts/bench.sh
+
+# Pictures of the desk's day grid and the clinician's brief (docs/screenshots/).
+screenshots: .venv/.dev node_modules/.installed
+	bash scripts/screenshots.sh
 
 lint: .venv/.dev
 	.venv/bin/ruff check .

@@ -1,6 +1,7 @@
 """Playwright in the system Chromium (never a downloaded browser), with an axe check helper."""
 
 import os
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -48,3 +49,12 @@ def assert_accessible(page) -> None:
     results = _axe.run(page)
     violations = results.response.get("violations", [])
     assert not violations, results.generate_report()
+
+
+def screenshot(page, name: str) -> None:
+    """Save a full-page picture in SCREENSHOTS_DIR when it is set (scripts/screenshots.sh
+    refreshes docs/screenshots/ this way); otherwise nothing."""
+    folder = os.environ.get("SCREENSHOTS_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)

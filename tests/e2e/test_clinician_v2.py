@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from assessments.models import Submission
 from tests.assessment_data import V2_CORE, WEAK_GLUTES, make_submission, with_changes
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, screenshot
 from tests.e2e.test_clinician_review import sign_in
 from tests.factories import AppointmentFactory, PatientFactory, StaffFactory
 
@@ -69,6 +69,7 @@ def test_the_brief_tells_the_pain_story_first_and_prints_on_one_page(live_server
     expect(page.locator(".findings .finding-abnormal").first).to_be_visible()
     expect(page.locator(".findings .finding-abnormal").first).to_contain_text("Abnormal:")
     assert_accessible(page)
+    screenshot(page, "clinician-brief")
     pdf = page.pdf(format="Letter")
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
 

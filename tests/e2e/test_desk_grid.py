@@ -4,10 +4,8 @@ on the book, namesakes told apart.
 With SCREENSHOTS_DIR set (scripts/screenshots.sh) the tests also save the pictures in
 docs/screenshots/."""
 
-import os
 import re
 from datetime import date, time, timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -15,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from booking.models import TimeOff
 from itband.models import OutboxMessage
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, screenshot
 from tests.e2e.test_clinician_review import sign_in
 from tests.factories import (
     AppointmentFactory,
@@ -28,13 +26,6 @@ from tests.factories import (
 pytestmark = pytest.mark.e2e
 
 DESK = {"width": 1366, "height": 768}
-
-
-def screenshot(page: Page, name: str) -> None:
-    folder = os.environ.get("SCREENSHOTS_DIR")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
 
 def visit(clinic, clinician, day: date, hour: int, minute: int, minutes: int, patient, kind):
