@@ -43,6 +43,7 @@ from itband.roles import CLINICIAN, FRONT_DESK, has_role, role_required
 from . import selectors as desk_book
 from . import services as desk_services
 from .forms import CancelByDeskForm, DeskBookingForm, ExportForm, PatientSearchForm
+from .grid_html import grid_rows
 
 RED_FLAG_MESSAGE = (
     "This runner has an emergency or urgent intake that no clinician has cleared: a clinician "
@@ -70,6 +71,7 @@ def day(request: HttpRequest) -> HttpResponse:
     book = desk_book.day_book(slug=request.GET.get("location", desk_book.BOTH), day=current)
     context = {
         "book": book,
+        "grid_rows": grid_rows(book.rows, show_location=book.selected == desk_book.BOTH),
         "desk_section": "day",
         "today": timezone.localdate(),
         "previous_day": current - timedelta(days=1),
