@@ -397,3 +397,33 @@ class DeskBookingForm(BookingDetailsForm):
             "desk_note",
             "send_intake_link",
         )
+
+
+class SlotFilterForm(CrispyForm):
+    """What the desk looks for a time with: clinic, visit type, clinician (or first available).
+    Rendered from the picker's own reading of the query string (``booking.picker.select``);
+    ``fixed`` leaves out what a reschedule keeps (clinic and type)."""
+
+    mark_optional = False
+
+    location = forms.ChoiceField(label="Clinic", required=False)
+    type = forms.ChoiceField(label="Type of visit", required=False)
+    clinician = forms.ChoiceField(label="Clinician", required=False)
+
+    def __init__(self, *, selection, fixed: bool = False, **kwargs) -> None:
+        initial = {
+            "location": selection.location.slug if selection.location else "",
+            "type": selection.appointment_type.slug if selection.appointment_type else "",
+            "clinician": str(selection.clinician.pk) if selection.clinician else "any",
+        }
+        super().__init__(initial=initial, **kwargs)
+        self.fields["location"].choices = [(loc.slug, loc.name) for loc in selection.locations]
+        self.fields["type"].choices = [(t.slug, t.name) for t in selection.types]
+        self.fields["clinician"].choices = [("any", "First available")] + [
+            (str(c.pk), c.display_name) for c in selection.clinicians
+        ]
+        if fixed:
+            del self.fields["location"], self.fields["type"]
+        self.helper.layout = Layout(
+            Row(*(Column(name, css_class="col-auto") for name in self.fields), css_class="g-2")
+        )

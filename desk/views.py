@@ -42,7 +42,13 @@ from itband.roles import CLINICIAN, FRONT_DESK, has_role, role_required
 
 from . import selectors as desk_book
 from . import services as desk_services
-from .forms import CancelByDeskForm, DeskBookingForm, ExportForm, PatientSearchForm
+from .forms import (
+    CancelByDeskForm,
+    DeskBookingForm,
+    ExportForm,
+    PatientSearchForm,
+    SlotFilterForm,
+)
 from .grid_html import grid_rows
 
 RED_FLAG_MESSAGE = (
@@ -259,6 +265,7 @@ def appointment_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
         "selection": selection,
         "view": view,
         "times": times,
+        "slot_filter": SlotFilterForm(selection=selection, fixed=True),
         # A time picked: confirmed in the page (who, when, whether the clinician changes).
         "confirm_start": selection.start if request.method == "GET" else None,
         "desk_section": "day",
@@ -304,7 +311,9 @@ def book(request: HttpRequest) -> HttpResponse:
         return mark_no_store(render(request, "desk/book.html", context))
 
     selection = select(request.GET, fresh=request.method == "POST")
-    context.update(patient=patient, selection=selection)
+    context.update(
+        patient=patient, selection=selection, slot_filter=SlotFilterForm(selection=selection)
+    )
     context["can_open_intakes"] = has_role(request.user, CLINICIAN)
     if patient is not None:  # the flag shows before any time is picked
         context["red_flag"] = rules.booking_block_for(
