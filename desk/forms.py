@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import HTML, Column, Div, Layout, Row
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 
+from assessments.clinical import FLAG_LEVEL_BADGES
 from booking.dates import validate_within_reach
 from booking.forms import BookingDetailsForm
 from booking.models import Location, Weekday
@@ -427,3 +429,62 @@ class SlotFilterForm(CrispyForm):
         self.helper.layout = Layout(
             Row(*(Column(name, css_class="col-auto") for name in self.fields), css_class="g-2")
         )
+
+
+class AttachIntakeForm(CrispyForm):
+    """Beside the booking form: which submitted intake (matching the email typed) to attach,
+    and, when a red flag matches the caller by identity only, the desk's confirmed override.
+    The view reads the same names from the POST (booking.rules decides what may be attached)."""
+
+    mark_optional = False
+
+    intake = forms.ChoiceField(
+        label="Attach a submitted intake",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Attached only when the intake's email, name and date of birth match the patient's.",
+    )
+    override_confirm = forms.BooleanField(
+        label="I have spoken with the caller: the flagged intake is not theirs.", required=False
+    )
+    override_reason = forms.CharField(
+        label="Why (kept on the visit's history)", max_length=200, required=False
+    )
+
+    def __init__(self, data=None, *, intakes, can_override: bool, **kwargs) -> None:
+        super().__init__(data, **kwargs)
+        choices = [("", "No intake")]
+        for intake in intakes:
+            label = format_html(
+                "Intake of {} ({})", intake.submitted_at.date(), intake.full_name or "no name"
+            )
+            if intake.highest_flag in FLAG_LEVEL_BADGES:
+                classes, words = FLAG_LEVEL_BADGES[intake.highest_flag]
+                cleared = " (cleared)" if intake.flag_cleared else ""
+                label = format_html(
+                    '{} <span class="{}">{}{}</span>', label, classes, words, cleared
+                )
+            choices.append((str(intake.pk), label))
+        self.fields["intake"].choices = choices
+        self.fields["intake"].initial = ""
+        parts = ["intake"]
+        if can_override:
+            parts.append(
+                Div(
+                    HTML(OVERRIDE_ABOUT),
+                    "override_confirm",
+                    "override_reason",
+                    css_id="red-flag-override",
+                    css_class="mt-3 border border-danger rounded p-3",
+                )
+            )
+        else:
+            del self.fields["override_confirm"], self.fields["override_reason"]
+        self.helper.layout = Layout(*parts)
+
+
+OVERRIDE_ABOUT = (
+    '<p class="fw-semibold mb-1">Book past this red flag</p><p class="small">The flagged intake '
+    "matches this caller only by their details (its own email, name or date of birth differ). "
+    "If you have spoken with the caller and it is not theirs, you may book; this is recorded.</p>"
+)

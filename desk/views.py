@@ -43,6 +43,7 @@ from itband.roles import CLINICIAN, FRONT_DESK, has_role, role_required
 from . import selectors as desk_book
 from . import services as desk_services
 from .forms import (
+    AttachIntakeForm,
     CancelByDeskForm,
     DeskBookingForm,
     ExportForm,
@@ -448,6 +449,11 @@ def book(request: HttpRequest) -> HttpResponse:
                     sent = " The self-assessment link is on its way too."
                 messages.success(request, f"Booked. The confirmation email is on its way.{sent}")
                 return redirect("desk:appointment", appointment.pk)
+    context["intake_form"] = AttachIntakeForm(
+        request.POST if request.method == "POST" else None,
+        intakes=intakes,
+        can_override=context.get("can_override", False),
+    )
     status = 400 if form.errors else 200
     return mark_no_store(render(request, "desk/book.html", context, status=status))
 
