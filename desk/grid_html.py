@@ -20,7 +20,7 @@ VISIT = (
 RED_FLAG = ' <span class="badge text-bg-danger">Red flag ({}): not cleared</span>'
 OFF = ' <span class="badge text-bg-danger">Clinician off: {}. Move this visit</span>'
 FREE = (
-    '\n  <td class="grid-free"><a class="free-link" href="{}"><span class="free-label">{}</span>'
+    '\n  <td class="grid-free"><a class="free-link" href="{}"><span class="free-label" aria-hidden="true">{}</span>'
     '<span class="visually-hidden"> {}</span></a></td>'
 )
 SHADED = '\n  <td rowspan="{}" class="grid-{}">{}</td>'
