@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from itband.datefmt import clock
@@ -76,7 +76,7 @@ def frame(day: date, zone: ZoneInfo, blocks: Sequence[Block], visits: Sequence) 
     moment = begin
     while moment < finish:
         steps.append(moment)
-        moment = (moment.astimezone(ZoneInfo("UTC")) + STEP).astimezone(zone)
+        moment = (moment.astimezone(UTC) + STEP).astimezone(zone)  # real minutes, across DST
     return steps
 
 

@@ -50,7 +50,7 @@ def intake_state(appointment: Appointment) -> str:
     return intake_state_of(submission.reviewed_at, submission.highest_flag, submission.submitted_at)
 
 
-def intake_state_of(reviewed_at, highest_flag: str, submitted_at=True) -> str:
+def intake_state_of(reviewed_at, highest_flag: str, submitted_at) -> str:
     """``intake_state`` of a linked intake, from its columns (the day grid reads values).
     A draft the desk sent the link for (desk.services.intake_link_send) is "sent"."""
     if not submitted_at:

@@ -249,18 +249,7 @@ def appointment_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
         exclude_appointment=appointment,
         min_notice=DESK_MIN_NOTICE,
     )
-    times = [
-        (
-            choice.option,
-            selection.url(
-                base,
-                start=choice.option.start.isoformat(),
-                clinician=choice.option.clinician.pk,
-                date=choice.option.start.date().isoformat(),
-            ),
-        )
-        for choice in view.times
-    ]
+    times = named_times(selection, view, base)
     context = {
         "appointment": appointment,
         "selection": selection,
@@ -277,6 +266,24 @@ def appointment_reschedule_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 SLOT_PARAMETERS = ("location", "type", "clinician", "date", "start")
+
+
+def named_times(selection, view, base: str, **extra) -> list[tuple]:
+    """(option, link) for each free time shown to the desk: the link names the option's
+    clinician, so "first available" still says who before anything is booked or moved."""
+    return [
+        (
+            choice.option,
+            selection.url(
+                base,
+                start=choice.option.start.isoformat(),
+                clinician=choice.option.clinician.pk,
+                date=choice.option.start.date().isoformat(),
+                **extra,
+            ),
+        )
+        for choice in view.times
+    ]
 
 
 def search_patients(query: str):
@@ -326,19 +333,7 @@ def book(request: HttpRequest) -> HttpResponse:
         extra = {"patient": patient_param}
         context["days"] = [(d, f"{d.url}&{urlencode(extra)}") for d in view.days]
         # Each time names its clinician before booking, "first available" included.
-        context["times"] = [
-            (
-                t.option,
-                selection.url(
-                    base,
-                    start=t.option.start.isoformat(),
-                    clinician=t.option.clinician.pk,
-                    date=t.option.start.date().isoformat(),
-                    **extra,
-                ),
-            )
-            for t in view.times
-        ]
+        context["times"] = named_times(selection, view, base, **extra)
         context["view"] = view
         return mark_no_store(render(request, "desk/book.html", context))
     if not selection.complete:
