@@ -74,6 +74,8 @@ def queue_rows(intakes) -> list[QueueRow]:
     still to review says how long it has waited."""
     intake_url = reverse("clinician:intake", args=[0]).removesuffix("0/")
     now = timezone.now()
+    intakes = list(intakes)
+    flag_codes = first_flag_codes([intake["pk"] for intake in intakes])
     rows = []
     for intake in intakes:
         if intake["reviewed_at"]:
@@ -84,7 +86,8 @@ def queue_rows(intakes) -> list[QueueRow]:
         name = f"{intake['first_name']} {intake['last_name']}".strip()
         next_visit = intake["next_visit_at"]
         flag = intake["highest_flag"]
-        info_only = intake.get("first_flag") in INFO_FLAG_CODES and not intake.get("second_flag")
+        first_code, second_code = flag_codes.get(intake["pk"], (None, None))
+        info_only = first_code in INFO_FLAG_CODES and not second_code
         rows.append(
             QueueRow(
                 pk=intake["pk"],
@@ -111,13 +114,20 @@ def review_queue(*, state: str, location: str = "", clinician_user=None):
     values: paged by the view."""
     return Submission.objects.review_queue(
         state=state, location=location, clinician_user=clinician_user
-    ).values(
-        *QUEUE_COLUMNS,
-        # Two keys read from the stored flags (not the JSON): an intake whose only flag is
-        # information ("under 18") shows no flag badge.
-        first_flag=KT("result__flags__0__code"),
-        second_flag=KT("result__flags__1__code"),
-    )
+    ).values(*QUEUE_COLUMNS)
+
+
+def first_flag_codes(pks: list[int]) -> dict[int, tuple[str | None, str | None]]:
+    """The codes of the first two stored flags of the page's intakes (an intake whose only
+    flag is information, "under 18", shows no flag badge). A query of its own, for one page:
+    read in the queue's query, the JSON of every waiting intake was decoded before the sort
+    (15 ms of 19 with 950 waiting)."""
+    return {
+        pk: (first, second)
+        for pk, first, second in Submission.objects.filter(pk__in=pks)
+        .annotate(first=KT("result__flags__0__code"), second=KT("result__flags__1__code"))
+        .values_list("pk", "first", "second")
+    }
 
 
 # -- the intake and the brief -------------------------------------------------------------------

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
@@ -26,6 +25,7 @@ from assessments.services import (
     submission_record_contact,
 )
 from itband.audit import audit_record
+from itband.html import html_format
 from itband.http import mark_no_store
 from itband.roles import CLINICIAN, role_required
 
@@ -37,7 +37,7 @@ QUEUE_PAGE_SIZE = 50  # a page renders fast; every intake stays reachable
 
 
 # The queue's rows, built here (a template loop over 50 rows was most of the page's
-# rendering). format_html escapes every value.
+# rendering). html_format escapes every value.
 QUEUE_ROW = """<tr class="flag-row-{flag_class}">
     <td><a href="{url}">{name}</a><span class="d-block small text-body-secondary">Intake #{pk}</span></td>
     <td>{flag}{waiting}</td>
@@ -57,16 +57,16 @@ def queue_items(rows) -> SafeString:
         return mark_safe(EMPTY_QUEUE)
     return mark_safe(
         "\n  ".join(
-            format_html(
+            html_format(
                 QUEUE_ROW,
                 flag_class=row.flag or "none",
                 url=row.url,
                 name=row.name,
                 pk=row.pk,
-                flag=format_html('<span class="badge text-bg-light border">{}</span>', row.info)
+                flag=html_format('<span class="badge text-bg-light border">{}</span>', row.info)
                 if row.info
                 else mark_safe(FLAG_BADGES.get(row.flag, NO_FLAG)),
-                waiting=format_html(
+                waiting=html_format(
                     '<span class="d-block small fw-semibold waiting">{}</span>', row.waiting
                 )
                 if row.waiting

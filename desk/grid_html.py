@@ -1,8 +1,9 @@
 """The day grid's table body as HTML, written in Python: a busy day is a few hundred cells, and
-a template loop over them was most of the page's time. ``format_html`` escapes every value."""
+a template loop over them was most of the page's time. ``html_format`` escapes every value."""
 
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from itband.html import html_format
 
 from . import grid
 
@@ -31,10 +32,10 @@ def grid_rows(rows: list[grid.Row], *, show_location: bool) -> SafeString:
     html = []
     for index, row in enumerate(rows):
         classes = ("grid-hour" if row.on_the_hour else "") + (" grid-now" if row.is_now else "")
-        label = row.label if row.on_the_hour or index == 0 else format_html(QUARTER, row.label)
+        label = row.label if row.on_the_hour or index == 0 else html_format(QUARTER, row.label)
         cells = "".join(_cell(cell, row, show_location) for cell in row.cells if cell is not None)
         html.append(
-            format_html(
+            html_format(
                 ROW, classes, label, mark_safe(NOW_TAG) if row.is_now else "", mark_safe(cells)
             )
         )
@@ -45,7 +46,7 @@ def _cell(cell: grid.Cell, row: grid.Row, show_location: bool) -> str:
     if cell.kind == grid.VISIT:
         visit = cell.visit
         intake_class, intake_words = visit.intake_badge
-        return format_html(
+        return html_format(
             VISIT,
             rowspan=cell.rowspan,
             status=visit.status,
@@ -60,10 +61,10 @@ def _cell(cell: grid.Cell, row: grid.Row, show_location: bool) -> str:
             status_label=visit.status_label,
             intake_class=intake_class,
             intake_words=intake_words,
-            red_flag=format_html(RED_FLAG, visit.red_flag) if visit.red_flag else "",
-            off=format_html(OFF, visit.clinician_off) if visit.clinician_off else "",
+            red_flag=html_format(RED_FLAG, visit.red_flag) if visit.red_flag else "",
+            off=html_format(OFF, visit.clinician_off) if visit.clinician_off else "",
         )
     if cell.kind == grid.FREE:
-        return format_html(FREE, cell.book_url, row.label, cell.label)
-    text = format_html(HIDDEN, cell.reason) if cell.kind == grid.AWAY else cell.reason
-    return format_html(SHADED, cell.rowspan, cell.kind, text)
+        return html_format(FREE, cell.book_url, row.label, cell.label)
+    text = html_format(HIDDEN, cell.reason) if cell.kind == grid.AWAY else cell.reason
+    return html_format(SHADED, cell.rowspan, cell.kind, text)

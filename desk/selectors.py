@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Submission
-from booking import directory, rules
+from booking import directory, rules, schedule_cache
 from booking.dates import local_bounds
 from booking.models import (
     Appointment,
@@ -124,13 +124,9 @@ def day_book(*, slug: str, day: date, now: datetime | None = None) -> DayBook:
     locations, shown, selected = selected_locations(slug)
     zone = zone_for(shown or locations)
     start, end = local_bounds(zone, day, 1)
-    hours = (
-        WeeklyAvailability.objects.filter(location__in=shown, weekday=day.weekday())
-        .select_related("clinician", "location")
-        .order_by("clinician__display_name", "start")
-    )
+    frame = day_frame(shown, day, start, end)
     columns: dict[int, Column] = {}
-    for block in hours:
+    for block in frame.hours:
         if block.clinician.is_active:
             columns.setdefault(block.clinician_id, Column(block.clinician)).hours.append(block)
     visits = day_visits(shown, start, end, zone)
@@ -140,15 +136,8 @@ def day_book(*, slug: str, day: date, now: datetime | None = None) -> DayBook:
     for visit in visits:
         columns[visit.clinician_id].appointments.append(visit)
     ordered = sorted(columns.values(), key=lambda c: c.clinician.display_name)
-
-    time_off: dict[int, list[grid.Span]] = {}
-    for off in TimeOff.objects.filter(
-        clinician_id__in=[c.clinician.pk for c in ordered], start__lt=end, end__gt=start
-    ):
-        time_off.setdefault(off.clinician_id, []).append(grid.Span(off.start, off.end, off.reason))
-    closures = dict(
-        Closure.objects.filter(location__in=shown, date=day).values_list("location__slug", "reason")
-    )
+    time_off = frame.time_off
+    closures = frame.closures
     holding = []
     cancelled = []
     for visit in visits:
@@ -205,6 +194,41 @@ def day_book(*, slug: str, day: date, now: datetime | None = None) -> DayBook:
         rows=rows,
         cancelled=cancelled,
     )
+
+
+@dataclass(frozen=True)
+class DayFrame:
+    hours: list[WeeklyAvailability]  # by clinician name, then start
+    time_off: dict[int, list[grid.Span]]  # by clinician
+    closures: dict[str, str]  # location slug → reason
+
+
+def day_frame(shown: list[Location], day: date, start: datetime, end: datetime) -> DayFrame:
+    """The day's working hours, time off and closures at the clinics shown: the rows the slot
+    engine reads, so this process's copy of them serves (booking.schedule_cache: cleared by
+    every change to them, shared generation checked each second). Only the grid's shading
+    comes from here; booking a free cell checks the time against the database."""
+
+    def load() -> DayFrame:
+        hours = list(
+            WeeklyAvailability.objects.filter(location__in=shown, weekday=day.weekday())
+            .select_related("clinician", "location")
+            .order_by("clinician__display_name", "start")
+        )
+        time_off: dict[int, list[grid.Span]] = {}
+        for off in TimeOff.objects.filter(start__lt=end, end__gt=start).order_by("start"):
+            time_off.setdefault(off.clinician_id, []).append(
+                grid.Span(off.start, off.end, off.reason)
+            )
+        closures = dict(
+            Closure.objects.filter(location__in=shown, date=day).values_list(
+                "location__slug", "reason"
+            )
+        )
+        return DayFrame(hours, time_off, closures)
+
+    key = ("desk-day", tuple(location.pk for location in shown), day)
+    return schedule_cache.cached(key, load)
 
 
 @dataclass(frozen=True)
