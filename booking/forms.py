@@ -2,15 +2,19 @@
 
 from datetime import date
 
-from crispy_forms.layout import HTML, Layout
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Field, Layout
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from assessments import scoring
 from itband import contact
 from itband.forms import CrispyForm, Group, GuardianFields
 
 from .models import age_on
+from .picker import ANY
 from .services import ADULT_AGE, PatientDetails
 
 GUARDIAN_ABOUT = (
@@ -164,3 +168,111 @@ class SafetyScreenForm(CrispyForm):
     def flags(self) -> tuple[scoring.Flag, ...]:
         """The red flags ticked; a sign ticked beside "None of these" still counts."""
         return scoring.flags_for(self.cleaned_data["signs"])
+
+
+class DescribedRadioSelect(forms.RadioSelect):
+    """Radios whose options each carry a line under the label (a clinic's address, what a type
+    of visit is), tied to its input by ``aria-describedby``. The input of value ``v`` has the
+    id ``<prefix>-v`` and its line ``<prefix>-v-<suffix>``; ``details`` maps values to lines.
+    Rendered by the crispy field template booking/includes/described_radios.html."""
+
+    def __init__(self, *, prefix: str, suffix: str, details: dict, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.prefix, self.suffix, self.details = prefix, suffix, details
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option_id = f"{self.prefix}-{value}"
+        option["attrs"]["id"] = option_id
+        option["detail_id"] = f"{option_id}-{self.suffix}"
+        option["attrs"]["aria-describedby"] = option["detail_id"]
+        option["detail"] = self.details.get(value, "")
+        return option
+
+
+CLINICIAN_HELP = "All our clinicians are Doctors of Physical Therapy who work with runners."
+RADIOS = "booking/includes/described_radios.html"
+
+
+class SlotPickerForm(CrispyForm):
+    """The picker's clinic, type of visit and clinician (a GET form: booking.picker reads the
+    parameters; this only renders them). The clinic and type go above the times
+    (``places_helper``), the clinician with them (``clinician_helper``: the part the picker's
+    script swaps in)."""
+
+    mark_optional = False
+
+    def __init__(self, selection, *, rescheduling: bool = False) -> None:
+        super().__init__(
+            initial={
+                "location": selection.location.slug if selection.location else None,
+                "type": selection.appointment_type.slug if selection.appointment_type else None,
+                "clinician": selection.clinician_value,
+            }
+        )
+        recommended = selection.intake.recommended_appointment if selection.intake else None
+        self.fields["location"] = forms.ChoiceField(
+            label="1. Clinic",
+            required=False,
+            choices=[
+                (loc.slug, format_html("<strong>{}</strong>", loc.name))
+                for loc in selection.locations
+            ],
+            widget=DescribedRadioSelect(
+                prefix="location",
+                suffix="address",
+                details={
+                    loc.slug: format_html(
+                        "{} · {}{}",
+                        loc.address,
+                        loc.phone,
+                        mark_safe(' <span class="badge text-bg-warning">demo</span>')
+                        if loc.is_demo
+                        else "",
+                    )
+                    for loc in selection.locations
+                },
+            ),
+        )
+        self.fields["type"] = forms.ChoiceField(
+            label="2. Type of visit",
+            required=False,
+            choices=[
+                (
+                    kind.slug,
+                    format_html(
+                        "<strong>{}</strong> ({} min){}",
+                        kind.name,
+                        kind.duration_minutes,
+                        mark_safe(' <span class="badge text-bg-success">Recommended for you</span>')
+                        if recommended == kind.slug
+                        else "",
+                    ),
+                )
+                for kind in selection.types
+            ],
+            widget=DescribedRadioSelect(
+                prefix="type",
+                suffix="about",
+                details={kind.slug: kind.description for kind in selection.types},
+            ),
+        )
+        self.fields["clinician"] = forms.ChoiceField(
+            label="Clinician" if rescheduling else "3. Clinician",
+            required=False,
+            help_text=CLINICIAN_HELP,
+            choices=[(ANY, "First available")]
+            + [(str(c.pk), c.display_name) for c in selection.clinicians],
+        )
+        self.places_helper = self._helper(
+            Field("location", template=RADIOS), Field("type", template=RADIOS)
+        )
+        self.clinician_helper = self._helper(Field("clinician", css_class="clinician-select"))
+        self.clinician_helper.label_class = "h5 d-block"
+
+    def _helper(self, *fields) -> FormHelper:
+        helper = FormHelper(self)
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(*fields)
+        return helper

@@ -273,9 +273,16 @@ def test_an_intake_prefills_the_type_and_the_details(client, clinic, day):
     intake = submitted_intake()
     html = client.get("/book/", {"intake": intake.token}).content.decode()
     assert re.search(
-        r'id="type-initial-evaluation-gait" value="initial-evaluation-gait"[^>]*checked', html
+        r'value="initial-evaluation-gait" id="type-initial-evaluation-gait" checked'
+        r' aria-describedby="type-initial-evaluation-gait-about"',
+        html,
     )
-    assert "Recommended for you" in html
+    assert re.search(r'value="initial-evaluation" id="type-initial-evaluation" aria', html)
+    assert re.search(
+        r'for="type-initial-evaluation-gait"><strong>[^<]+</strong> \(90 min\) '
+        r'<span class="badge text-bg-success">Recommended for you</span>',
+        html,
+    )
     detail_link = next(
         link
         for link in links(

@@ -25,6 +25,7 @@ from tests.factories import (
     PatientFactory,
     booking_clinic,
     local_time,
+    submitted_intake,
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.date_sensitive]
@@ -405,3 +406,26 @@ def test_the_results_next_times_are_kept_with_the_copies_and_follow_a_booking(cl
     )
     after = next_openings(location=clinic.location, appointment_type=initial)
     assert first[0].start not in [option.start for option in after] and len(after) == 3
+
+
+def test_the_pickers_fields_follow_a_change_to_the_clinic_or_its_clinicians(client, clinic):
+    """The picker's radios and clinician select are kept with the schedule copies
+    (booking.views.picker_fields): a change shows at once, an intake's recommendation
+    is never shown to someone else."""
+    html = client.get(PICKER).content.decode()
+    assert clinic.location.street in html
+    assert html.count('<option value="') == 1 + 1  # first available + one clinician
+    clinic.location.street = "1 New Street"
+    clinic.location.save()
+    ClinicianFactory(locations=[clinic.location], display_name="Robin New, PT, DPT")
+    html = client.get(PICKER).content.decode()
+    assert "1 New Street" in html
+    assert "Robin New, PT, DPT" in html
+
+    intake = submitted_intake()  # recommends the evaluation with gait analysis
+    picked = {"location": "bethesda", "type": "initial-evaluation-gait"}
+    mine = client.get("/book/", {"intake": intake.token, **picked}).content
+    theirs = client.get("/book/", {"safety": "none", **picked}).content
+    assert b'id="type-initial-evaluation-gait" checked' in theirs
+    assert b"Recommended for you" in mine
+    assert b"Recommended for you" not in theirs
