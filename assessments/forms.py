@@ -359,9 +359,9 @@ class ContactForm(CrispyForm):
     email = forms.EmailField(
         label="Email",
         required=False,
-        help_text="We will email you the link to your result (not the result itself), and "
-        "once, two days later, the next free times if you have not booked (unsubscribe in "
-        "one click).",
+        # The result reminder's consent (booking.followups): said where the email is given.
+        help_text="We email the link to your result (not the result itself), and the next "
+        "free times once if you don't book.",
     )
     phone = forms.CharField(
         label="Phone",

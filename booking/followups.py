@@ -7,7 +7,7 @@
   is linked to the intake or the address has unsubscribed.
 
 Consent: the runner consented to the assessment (Submission.consented_at, always set) and gave
-the email on the page whose help text says that, besides the link, we write once two days later
+the email on the page whose help text says that, besides the link, we write once
 with the next free times if they have not booked. That one service message about their own
 intake, with a one-click unsubscribe, is what the product records as consent for it; the draft
 reminder, which the runner did not ask for by giving an email, needs its own tick (remind_me).
