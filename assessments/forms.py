@@ -42,6 +42,16 @@ OPTION_HTML = (
 _OPTION_PARTS: dict[tuple[str, str, str], tuple[tuple[str, str, str, str], ...]] = {}
 
 
+def remind_me_field() -> forms.BooleanField:
+    """The opt-in to one reminder about an unfinished assessment: never ticked by default."""
+    return forms.BooleanField(
+        label="Remind me once by email if I stop before the end",
+        required=False,
+        help_text="One email a day after your last answer, with your link. Unsubscribe in one "
+        "click.",
+    )
+
+
 class ConsentForm(CrispyForm):
     consent = forms.BooleanField(
         label="I understand this is a self-check, not a diagnosis, and I agree that the clinic "
@@ -51,8 +61,9 @@ class ConsentForm(CrispyForm):
     email = forms.EmailField(
         label="Email",
         required=False,
-        help_text="We will send you a link to come back to your answers. Nothing else.",
+        help_text="We will send you a link to come back to your answers.",
     )
+    remind_me = remind_me_field()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -61,6 +72,12 @@ class ConsentForm(CrispyForm):
             '<a href="{}">Read the privacy notice</a>.', reverse("privacy")
         )
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("remind_me") and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", "Please give your email to get a reminder.")
+        return cleaned
 
 
 def field_for(question: Question) -> forms.Field:
@@ -342,7 +359,9 @@ class ContactForm(CrispyForm):
     email = forms.EmailField(
         label="Email",
         required=False,
-        help_text="We will email you the link to your result (not the result itself).",
+        # The result reminder's consent (booking.followups): said where the email is given.
+        help_text="We email the link to your result (not the result itself), and the next "
+        "free times once if you don't book.",
     )
     phone = forms.CharField(
         label="Phone",
@@ -397,6 +416,12 @@ class EmailLinkForm(CrispyForm):
             field.label = label
         if help_text:
             field.help_text = help_text
+
+
+class ResumeEmailForm(EmailLinkForm):
+    """The save-and-resume page: email me the link, and (if ticked) remind me once."""
+
+    remind_me = remind_me_field()
 
 
 def result_email_form(data=None, *, email: str = "") -> EmailLinkForm:

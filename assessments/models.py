@@ -102,6 +102,14 @@ class Submission(models.Model):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=30, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
+    # The runner ticked "remind me" (never pre-ticked) where they gave an email during the
+    # questionnaire: one reminder if the draft is left unfinished (assessments.reminders).
+    remind_me = models.BooleanField(default=False)
+    # When the periodic job decided each reminder (sent, or skipped for good: unsubscribed,
+    # flagged, booked); it looks at a submission once. Set by UPDATE, so updated_at (the
+    # draft's last answer, and its retention clock) stays as the runner left it.
+    draft_reminder_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    result_reminder_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # Stored at submit time (Result.as_dict()); the columns below are copies for queries.
     result = models.JSONField(null=True, blank=True)
@@ -173,6 +181,20 @@ class Submission(models.Model):
                 condition=models.Q(
                     status="submitted", reviewed_at__isnull=True, closed_at__isnull=True
                 ),
+            ),
+            # The reminder job's scans (assessments.reminders, booking.followups): the rows not
+            # yet looked at, a day's worth however many intakes there are.
+            models.Index(
+                fields=["updated_at"],
+                name="submission_draft_remind_idx",
+                condition=models.Q(
+                    status="draft", remind_me=True, draft_reminder_checked_at__isnull=True
+                ),
+            ),
+            models.Index(
+                fields=["submitted_at"],
+                name="submission_result_remind_idx",
+                condition=models.Q(status="submitted", result_reminder_checked_at__isnull=True),
             ),
         ]
         constraints = [

@@ -45,12 +45,18 @@ def questionnaire_of(submission: Submission) -> Questionnaire:
     return get_version(submission.questionnaire_version)
 
 
-def submission_start(*, email: str = "", version: str | None = None) -> Submission:
+def submission_start(
+    *, email: str = "", remind_me: bool = False, version: str | None = None
+) -> Submission:
     """A new draft on the current questionnaire (or on ``version``, for the demo data and for
-    tests that walk an older version), after the runner consented."""
+    tests that walk an older version), after the runner consented. ``remind_me``: the runner
+    ticked the box for one reminder if they stop (only with an email)."""
     questionnaire = CURRENT if version is None else get_version(version)
     return Submission.objects.create(
-        questionnaire_version=questionnaire.version, consented_at=timezone.now(), email=email
+        questionnaire_version=questionnaire.version,
+        consented_at=timezone.now(),
+        email=email,
+        remind_me=bool(email and remind_me),
     )
 
 
@@ -204,10 +210,21 @@ def _enqueue_link(submission: Submission, email: str, *, kind: str) -> None:
 
 
 @transaction.atomic
-def submission_email_link(*, submission: Submission, email: str) -> None:
-    """Send the resume link (draft) or the result link (submitted) to ``email``."""
+def submission_email_link(
+    *, submission: Submission, email: str, remind_me: bool | None = None
+) -> None:
+    """Send the resume link (draft) or the result link (submitted) to ``email``.
+
+    ``remind_me`` (the save-and-resume page's box; None where the page has none) sets the
+    draft's one reminder on or off; when on, it goes to this address. Updated without a save,
+    so the draft's last-answer time (updated_at) is not moved."""
+    drafts = Submission.objects.filter(pk=submission.pk, status=Submission.Status.DRAFT)
+    if remind_me:
+        drafts.update(email=email, remind_me=True)
+    elif remind_me is not None:
+        drafts.update(remind_me=False)
     if not submission.email:
-        Submission.objects.filter(pk=submission.pk).update(email=email)
+        Submission.objects.filter(pk=submission.pk, email="").update(email=email)
     _enqueue_link(submission, email, kind="result" if submission.is_submitted else "resume")
 
 

@@ -16,7 +16,7 @@ from itband.http import private_page
 from itband.ratelimit import rate_limited
 
 from . import flow, scoring
-from .forms import ConsentForm, ContactForm, EmailLinkForm, StepForm, result_email_form
+from .forms import ConsentForm, ContactForm, ResumeEmailForm, StepForm, result_email_form
 from .models import Submission
 from .presenters import answer_sections, intake_safety_context, result_context
 from .questionnaire import CURRENT, Questionnaire, get_version
@@ -59,7 +59,9 @@ def get_submission(token: str) -> Submission:
 def start(request: HttpRequest) -> HttpResponse:
     form = ConsentForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        submission = submission_start(email=form.cleaned_data["email"])
+        submission = submission_start(
+            email=form.cleaned_data["email"], remind_me=form.cleaned_data["remind_me"]
+        )
         if form.cleaned_data["email"]:
             submission_email_link(submission=submission, email=form.cleaned_data["email"])
         return redirect("assessments:step", submission.token, CURRENT.steps[0].slug)
@@ -279,9 +281,15 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
 def saved(request: HttpRequest, token: str) -> HttpResponse:
     """Save and resume: the link to come back, and an offer to email it."""
     submission = get_submission(token)
-    form = EmailLinkForm(posted(request), initial={"email": submission.email})
+    form = ResumeEmailForm(
+        posted(request), initial={"email": submission.email, "remind_me": submission.remind_me}
+    )
     if request.method == "POST" and form.is_valid():
-        submission_email_link(submission=submission, email=form.cleaned_data["email"])
+        submission_email_link(
+            submission=submission,
+            email=form.cleaned_data["email"],
+            remind_me=form.cleaned_data["remind_me"],
+        )
         messages.success(request, "We have emailed you the link.")
         return redirect("assessments:saved", token)
     resume_url = request.build_absolute_uri(reverse("assessments:resume", args=[token]))

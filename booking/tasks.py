@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .followups import runner_reminders_send_due
 from .services import reminders_send_due, submissions_move_past_visits
 
 
@@ -13,3 +14,8 @@ def send_due_reminders() -> int:
 @shared_task(name="booking.tasks.move_past_visits", ignore_result=True)
 def move_past_visits() -> int:
     return submissions_move_past_visits()
+
+
+@shared_task(name="booking.tasks.send_runner_reminders", ignore_result=True)
+def send_runner_reminders() -> int:
+    return runner_reminders_send_due()

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import message_views as desk_message_views
 from . import patient_views as desk_patient_views
 from . import schedule_views as desk_schedule_views
 from . import views as desk_views
@@ -19,6 +20,7 @@ urlpatterns = [
     ),
     path("book/", desk_views.book, name="book"),
     path("export.csv", desk_views.export_csv, name="export"),
+    path("messages/", desk_message_views.message_log, name="messages"),
     path("patients/", desk_patient_views.patient_search, name="patients"),
     path("patients/<int:pk>/", desk_patient_views.patient_detail, name="patient"),
     path("schedules/", desk_schedule_views.schedules, name="schedules"),

@@ -1,5 +1,7 @@
 """Project-wide models: the staff user, the email outbox, the editable pages, the audit log."""
 
+import secrets
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -37,6 +39,8 @@ class OutboxMessage(models.Model):
         PENDING = "pending", "Pending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
+        # Never sent on purpose, e.g. a reminder to an address unsubscribed before the relay ran.
+        CANCELLED = "cancelled", "Cancelled"
 
     key = models.CharField(max_length=200, unique=True)
     topic = models.CharField(
@@ -48,6 +52,8 @@ class OutboxMessage(models.Model):
     body_html = models.TextField(blank=True)
     # [{"filename": ..., "content": <text>, "mimetype": ...}], e.g. a calendar file.
     attachments = models.JSONField(default=list, blank=True)
+    # Extra headers for the relay, e.g. List-Unsubscribe on reminders: {"Name": "value"}.
+    headers = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
@@ -64,6 +70,36 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} ({self.get_status_display()})"
+
+
+def new_unsubscribe_token() -> str:
+    """256 bits from the OS: the unsubscribe link's only key (never an id or the address)."""
+    return secrets.token_urlsafe(32)
+
+
+class ReminderSubscription(models.Model):
+    """Whether an email address still takes the clinic's reminders (an unfinished assessment,
+    a result without a booking), and the token of its one-click unsubscribe link.
+
+    Keyed by the normalised address, not kept on a submission: a runner may start several
+    assessments, and "stop emailing me" means this address, whichever intake a reminder is
+    about (and RFC 8058's one-click unsubscribe is a promise about the recipient). One row per
+    address, made when its first reminder is queued, so every reminder carries the same link.
+    """
+
+    email = models.EmailField(unique=True, help_text="Normalised: trimmed, lower case.")
+    token = models.CharField(
+        max_length=64, unique=True, default=new_unsubscribe_token, editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "reminder subscription"
+
+    def __str__(self) -> str:
+        state = "unsubscribed" if self.unsubscribed_at else "subscribed"
+        return f"reminder subscription {self.pk} ({state})"
 
 
 class Heartbeat(models.Model):

@@ -55,6 +55,7 @@ def outbox_enqueue(
     context: dict,
     topic: str = "",
     attachments: tuple[Attachment, ...] = (),
+    headers: dict[str, str] | None = None,
 ) -> OutboxMessage:
     """Queue one email. The same ``key`` twice queues it once (a reloaded page sends nothing)."""
     subject, text, html = render_email(template, context)
@@ -70,6 +71,7 @@ def outbox_enqueue(
                 {"filename": a.filename, "content": a.content, "mimetype": a.mimetype}
                 for a in attachments
             ],
+            "headers": dict(headers or {}),
         },
     )
     if created:
@@ -87,6 +89,7 @@ def outbox_resend(*, message: OutboxMessage, key_suffix: str) -> OutboxMessage:
         body_text=message.body_text,
         body_html=message.body_html,
         attachments=message.attachments,
+        headers=message.headers,
     )
     transaction.on_commit(nudge_relay)
     return copy
@@ -142,7 +145,7 @@ def _send(message: OutboxMessage, connection) -> None:
         body=message.body_text,
         to=[message.to],
         connection=connection,
-        headers={"X-Outbox-Key": message.key},
+        headers={**(message.headers or {}), "X-Outbox-Key": message.key},
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")

@@ -327,6 +327,12 @@ OUTBOX_RELAY_BATCH = env_int("OUTBOX_RELAY_BATCH", 50)
 # The public address used in emailed links (resume, manage, result).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 CLINIC_NAME = "Cohen Health and Performance"
+# The postal address in the footer of the reminders (CAN-SPAM asks for one); the demo value is
+# the Bethesda clinic of seed_demo: set the real one before going live.
+CLINIC_POSTAL_ADDRESS = (
+    os.environ.get("CLINIC_POSTAL_ADDRESS", "").strip()
+    or "4800 Demo Avenue, Suite 100, Bethesda, MD 20814 (demo address)"
+)
 
 # --- Celery (production: a worker and beat against Redis) -----------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -366,6 +372,11 @@ PERIODIC_JOBS = {
         "service": "booking.services.submissions_move_past_visits",
         "task": "booking.tasks.move_past_visits",
         "every": 900,
+    },
+    "runner-reminders": {
+        "service": "booking.followups.runner_reminders_send_due",
+        "task": "booking.tasks.send_runner_reminders",
+        "every": 300,
     },
 }
 CELERY_BEAT_SCHEDULE = {
@@ -450,6 +461,16 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # --- Assessments ----------------------------------------------------------------------------
 DRAFT_RETENTION_DAYS = env_int("DRAFT_RETENTION_DAYS", 30)
+
+# --- Reminders that bring runners back (issue 17) ------------------------------------------
+# One each: an unfinished assessment (runner ticked "remind me") this long after the last
+# answer, a result without a booking this long after submit. Sent only between these local
+# hours at the clinic, and never later than REMINDER_GIVE_UP_HOURS after they fell due (the job
+# was down, or the feature was just switched on: a week-old nudge is noise).
+DRAFT_REMINDER_AFTER_HOURS = 24
+RESULT_REMINDER_AFTER_HOURS = 48
+REMINDER_GIVE_UP_HOURS = 72
+REMINDER_SENDING_HOURS = (8, 20)
 
 # --- Booking --------------------------------------------------------------------------------
 BOOKING_MIN_NOTICE_HOURS = env_int("BOOKING_MIN_NOTICE_HOURS", 12)

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from clinician import schedule_views as clinician_schedule
 
-from . import password_reset, twofactor, views
+from . import password_reset, twofactor, unsubscribe, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,6 +18,7 @@ urlpatterns = [
         name="cancellation-policy",
     ),
     path("pages/<slug:slug>/", views.page, name="page"),
+    path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
     path("assessment/", include("assessments.urls")),
     path("book/", include("booking.urls")),
     path("clinician/schedule/", clinician_schedule.my_schedule, name="my-schedule"),

@@ -34,6 +34,11 @@ def test_the_filter_rewrites_formatted_records():
     assert TOKEN not in record.getMessage()
 
 
+def test_unsubscribe_links_are_redacted():
+    redacted = redact_private_links(f'"POST /unsubscribe/{TOKEN}/ HTTP/1.1" 200')
+    assert TOKEN not in redacted and "/unsubscribe/[token]/" in redacted
+
+
 def test_reset_and_two_factor_links_are_redacted():
     line = (
         "GET /accounts/reset/MTI/cb1xyz-0123456789abcdef0123/ "
