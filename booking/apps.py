@@ -21,6 +21,7 @@ class BookingConfig(AppConfig):
             models.TimeOff,
             models.Closure,
             models.Appointment,
+            models.WaitlistOffer,  # a held time is busy (booking.waitlist)
         ):
             uid = f"schedule-cache-{model._meta.label_lower}"
             post_save.connect(on_schedule_write, sender=model, dispatch_uid=f"{uid}-save")

@@ -1,10 +1,11 @@
 """Forms of the public booking flow: the runner's details, and a cancellation."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Layout
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -13,6 +14,7 @@ from assessments import scoring
 from itband import contact
 from itband.forms import CrispyForm, Group, GuardianFields
 
+from . import waitlist_times
 from .models import age_on
 from .picker import ANY
 from .services import ADULT_AGE, PatientDetails
@@ -276,3 +278,96 @@ class SlotPickerForm(CrispyForm):
         helper.disable_csrf = True
         helper.layout = Layout(*fields)
         return helper
+
+
+TIMES_TEMPLATE = "booking/includes/waitlist_times.html"
+
+
+class WaitlistJoinForm(BookingDetailsForm):
+    """Join the waitlist: what and when the runner waits for, then the runner as the booking
+    form takes them (a claimed offer books with these details)."""
+
+    appointment_type = forms.ChoiceField(label="Type of visit")
+    locations = forms.MultipleChoiceField(
+        label="Clinic",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one clinic."},
+    )
+    clinician = forms.ChoiceField(label="Clinician", required=False)
+    times = forms.MultipleChoiceField(
+        label="Times that suit you",
+        choices=[(key, key) for key in waitlist_times.ALL],
+        help_text="Tick every part of the week you could come. A visit belongs to the part it "
+        "starts in.",
+        error_messages={"required": "Tick at least one time that suits you."},
+    )
+    until = forms.DateField(
+        label="Keep me on the list until",
+        help_text="For example 2027-01-31.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date like 2027-01-31."},
+    )
+
+    field_order = [
+        "appointment_type",
+        "locations",
+        "clinician",
+        "times",
+        "until",
+        *BookingDetailsForm.RUNNER_FIELDS,
+    ]
+
+    def __init__(self, *args, locations, types, clinicians, today: date, **kwargs) -> None:
+        self.today = today
+        super().__init__(*args, visit_day=today, **kwargs)
+        self.fields["appointment_type"].choices = [(t.slug, t.name) for t in types]
+        self.fields["locations"].choices = [(loc.slug, loc.name) for loc in locations]
+        self.fields["clinician"].choices = [(ANY, "Any clinician")] + [
+            (str(c.pk), c.display_name) for c in clinicians
+        ]
+        # The times as a week: rows of days, a column per part (the field template's table).
+        index = {key: i for i, key in enumerate(waitlist_times.ALL)}
+        self.fields["times"].parts = [label for _, label, _ in waitlist_times.PARTS]
+        self.fields["times"].week = [
+            (
+                day_label,
+                [
+                    (f"{day}-{part}", f"{day_label} {part}", index[f"{day}-{part}"])
+                    for part, _, _ in waitlist_times.PARTS
+                ],
+            )
+            for day, day_label in waitlist_times.WEEKDAYS
+        ]
+        self.fields[
+            "email"
+        ].help_text = "We send the offers here, and the link to see or leave the waitlist."
+        self.fields["accept_policy"].error_messages["required"] = (
+            "Please accept the cancellation policy: a claimed offer books the visit."
+        )
+
+    def layout(self) -> Layout:
+        details = super().layout()
+        return Layout(
+            Group(
+                "What you are waiting for",
+                "appointment_type",
+                "locations",
+                "clinician",
+                Field("times", template=TIMES_TEMPLATE),
+                "until",
+                css_class="mb-3",
+            ),
+            *details.fields,
+        )
+
+    def clean_until(self) -> date:
+        until = self.cleaned_data["until"]
+        last = self.today + timedelta(days=settings.BOOKING_HORIZON_DAYS)
+        if until < self.today:
+            raise forms.ValidationError("Choose a date from today on.")
+        if until > last:
+            raise forms.ValidationError(
+                f"We book up to {settings.BOOKING_HORIZON_DAYS} days ahead: choose a date up to "
+                f"{last:%B} {last.day}, {last.year}."
+            )
+        return until

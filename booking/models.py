@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Replace
 from django.urls import reverse
+from django.utils import timezone
 
 from itband import contact
 
@@ -516,3 +517,142 @@ class AppointmentEvent(models.Model):
         words = f"{labels.get(self.from_status, self.from_status)} → "
         words += labels.get(self.to_status, self.to_status)
         return f"{words} ({self.detail})" if self.detail else words
+
+
+class WaitlistEntry(models.Model):
+    """A runner waiting for a time that suits (booking.waitlist): where, what, with whom, which
+    weekday × part of day, until when. Offers go to entries in the order they joined."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        BOOKED = "booked", "Booked"
+        LEFT = "left", "Left the waitlist"
+        REMOVED = "removed", "Removed by the desk"
+
+    token = models.CharField(max_length=64, unique=True, default=new_manage_token, editable=False)
+    locations = models.ManyToManyField(Location, related_name="waitlist_entries")
+    appointment_type = models.ForeignKey(
+        AppointmentType, on_delete=models.PROTECT, related_name="waitlist_entries"
+    )
+    clinician = models.ForeignKey(
+        Clinician,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="waitlist_entries",
+        help_text="Empty: any clinician.",
+    )
+    # booking.waitlist_times: ["mon-morning", "sat-afternoon", ...]
+    times = models.JSONField(default=list)
+    until = models.DateField()
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField()
+    phone = models.CharField(max_length=30)
+    date_of_birth = models.DateField()
+    # A minor's parent or guardian, as the booking form takes them (booking.services.PatientDetails).
+    guardian = models.JSONField(default=dict, blank=True)
+    submission = models.ForeignKey(
+        "assessments.Submission",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="waitlist_entries",
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.WAITING)
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="waitlist_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} · {self.appointment_type} · since {self.created_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("booking:waitlist-entry", args=[self.token])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class WaitlistOfferQuerySet(models.QuerySet):
+    def holding(self, now: datetime):
+        """Offers whose time is held for their runner: the slot engine counts them as busy."""
+        return self.filter(status=WaitlistOffer.Status.HELD, expires_at__gt=now)
+
+
+class WaitlistOffer(models.Model):
+    """A freed time offered to one waitlist entry, held for it until ``expires_at``: while it
+    holds, nobody else is offered or shown the time (booking.selectors counts it as busy)."""
+
+    class Status(models.TextChoices):
+        HELD = "held", "Held"
+        CLAIMED = "claimed", "Booked"
+        EXPIRED = "expired", "Not claimed in time"
+        TAKEN = "taken", "Taken before it was claimed"
+        RELEASED = "released", "Released by the desk"
+        WITHDRAWN = "withdrawn", "Withdrawn (left the waitlist)"
+
+    entry = models.ForeignKey(WaitlistEntry, on_delete=models.CASCADE, related_name="offers")
+    token = models.CharField(max_length=64, unique=True, default=new_manage_token, editable=False)
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    clinician = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="+")
+    appointment_type = models.ForeignKey(
+        AppointmentType, on_delete=models.PROTECT, related_name="+"
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status, default=Status.HELD)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when the periodic offer sweep made it.",
+    )
+
+    objects = WaitlistOfferQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["status", "expires_at"], name="waitlist_offer_hold_idx"),
+            models.Index(fields=["clinician", "start"], name="waitlist_offer_time_idx"),
+        ]
+        constraints = [
+            # One held offer per runner at a time, and one per clinician and start: two sweeps
+            # (or a sweep and the desk) cannot hold the same time twice.
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=models.Q(status="held"),
+                name="waitlist_one_hold_per_entry",
+            ),
+            models.UniqueConstraint(
+                fields=["clinician", "start"],
+                condition=models.Q(status="held"),
+                name="waitlist_one_hold_per_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry.full_name} · {self.start:%Y-%m-%d %H:%M} · {self.get_status_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("booking:waitlist-offer", args=[self.token])
+
+    @property
+    def local_start(self) -> datetime:
+        return self.start.astimezone(self.location.zone)

@@ -23,6 +23,7 @@ from .models import (
     Closure,
     Location,
     TimeOff,
+    WaitlistOffer,
     WeeklyAvailability,
 )
 from .slots import (
@@ -78,6 +79,7 @@ def available_slots(
     exclude_appointment: Appointment | None = None,
     prefer: Clinician | None = None,
     ignore_appointments: bool = False,
+    exclude_hold: WaitlistOffer | None = None,
 ) -> list[SlotOption]:
     """Free times at one clinic for one type, for a clinician or "first available" (None).
 
@@ -95,6 +97,7 @@ def available_slots(
         exclude_appointment=exclude_appointment,
         prefer=prefer,
         ignore_appointments=ignore_appointments,
+        exclude_hold=exclude_hold,
     )
     return availability.options(start_date, end_date) if availability else []
 
@@ -217,6 +220,7 @@ def _availability(
     prefer: Clinician | None,
     ignore_appointments: bool = False,
     cached: bool = False,
+    exclude_hold: WaitlistOffer | None = None,
 ) -> _Availability | None:
     """Hours, time off, closures and busy time (four queries, or this process's copy of them
     when ``cached``: for display only, see booking.schedule_cache); None when nobody works."""
@@ -229,9 +233,11 @@ def _availability(
             end_date=end_date,
             exclude_appointment=exclude_appointment,
             ignore_appointments=ignore_appointments,
+            exclude_hold=exclude_hold,
+            now=now or timezone.now(),
         )
 
-    if cached and exclude_appointment is None and not ignore_appointments:
+    if cached and exclude_appointment is None and exclude_hold is None and not ignore_appointments:
         key = ("availability", location.pk, getattr(clinician, "pk", None), start_date, end_date)
         rows = schedule_cache.cached(key, load)
     else:
@@ -258,6 +264,8 @@ def _schedule_rows(
     end_date: date,
     exclude_appointment: Appointment | None,
     ignore_appointments: bool,
+    exclude_hold: WaitlistOffer | None = None,
+    now: datetime,
 ) -> _ScheduleRows | None:
     """Load hours, time off, closures and busy time (four queries); None when nobody works.
 
@@ -314,13 +322,25 @@ def _schedule_rows(
         )
         if exclude_appointment is not None:
             appointments = appointments.exclude(pk=exclude_appointment.pk)
-        minutes: dict[int, timedelta] = {}  # a few buffer lengths, hundreds of rows
-        for clinician_id, start, end, before, after in appointments.values_list(
+        # Times held for a waitlist runner (booking.waitlist) are busy until they expire, in
+        # the same query (UNION ALL).
+        holds = (
+            WaitlistOffer.objects.holding(now)
+            .filter(clinician_id__in=ids, start__lt=range_end, end__gt=range_start)
+            .order_by()
+        )
+        if exclude_hold is not None:
+            holds = holds.exclude(pk=exclude_hold.pk)
+        columns = (
             "clinician_id",
             "start",
             "end",
             "appointment_type__buffer_before_minutes",
             "appointment_type__buffer_after_minutes",
+        )
+        minutes: dict[int, timedelta] = {}  # a few buffer lengths, hundreds of rows
+        for clinician_id, start, end, before, after in appointments.values_list(*columns).union(
+            holds.values_list(*columns), all=True
         ):
             if before not in minutes:
                 minutes[before] = timedelta(minutes=before)

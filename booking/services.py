@@ -31,6 +31,7 @@ from .models import (
     Clinician,
     Location,
     Patient,
+    WaitlistOffer,
     WeeklyAvailability,
     age_on,
 )
@@ -125,6 +126,7 @@ def _find_option(
     min_notice: timedelta | None,
     exclude_appointment: Appointment | None = None,
     prefer: Clinician | None = None,
+    exclude_hold: WaitlistOffer | None = None,
 ) -> SlotOption:
     """Re-validate a chosen time on the server: SlotTaken if an appointment holds it."""
     day = start.astimezone(location.zone).date()
@@ -138,6 +140,7 @@ def _find_option(
         "min_notice": min_notice,
         "exclude_appointment": exclude_appointment,
         "prefer": prefer,
+        "exclude_hold": exclude_hold,
     }
     wanted = start.astimezone(UTC)
     for option in available_slots(**common):
@@ -279,6 +282,7 @@ def appointment_book(
     update_contact: bool = False,
     override_reason: str = "",
     desk_note: str = "",
+    hold: WaitlistOffer | None = None,
 ) -> Appointment:
     """Book a time, re-validated here inside the transaction, and queue the confirmation.
 
@@ -290,6 +294,7 @@ def appointment_book(
     GuardianRequired (under 18 on the day of the visit), SlotUnavailable, SlotTaken (someone
     else has it), or AlreadyBooked (this runner holds an overlapping visit: never show it to
     the caller, see ``appointment_send_existing_link``). ``update_contact``: see ``_patient_for``.
+    ``hold``: the waitlist offer being claimed (booking.waitlist): its own hold is not busy.
     """
     now = now or timezone.now()
     if start.utcoffset() is None:
@@ -333,6 +338,7 @@ def appointment_book(
         start=start,
         now=now,
         min_notice=min_notice,
+        exclude_hold=hold,
     )
     record = _patient_for(patient, now=now, update_contact=update_contact)
     clash = record.appointments.holding_time().overlapping(option.start, option.end).first()

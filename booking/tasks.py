@@ -4,6 +4,7 @@ from celery import shared_task
 
 from .followups import runner_reminders_send_due
 from .services import reminders_send_due, submissions_move_past_visits
+from .waitlist import waitlist_sweep
 
 
 @shared_task(name="booking.tasks.send_due_reminders", ignore_result=True)
@@ -19,3 +20,8 @@ def move_past_visits() -> int:
 @shared_task(name="booking.tasks.send_runner_reminders", ignore_result=True)
 def send_runner_reminders() -> int:
     return runner_reminders_send_due()
+
+
+@shared_task(name="booking.tasks.sweep_waitlist", ignore_result=True)
+def sweep_waitlist() -> int:
+    return waitlist_sweep().offered

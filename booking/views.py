@@ -234,6 +234,7 @@ def _slot_results(selection: Selection, slots, appointment: Appointment | None =
         "slots": slots,
         "appointment": appointment,
         "clinician_field": picker_fields(selection, rescheduling=appointment is not None)[1],
+        "waitlist_url": "" if appointment else selection.url(reverse("booking:waitlist-join")),
         **_slot_items(slots),
     }
     return render_to_string("booking/includes/slot_results.html", context)
@@ -242,6 +243,7 @@ def _slot_results(selection: Selection, slots, appointment: Appointment | None =
 def _details_context(selection: Selection, form, **extra) -> dict:
     return {
         "selection": selection,
+        "waitlist_url": selection.url(reverse("booking:waitlist-join")),
         "form": form,
         "intake": selection.intake,
         "change_url": selection.url(

@@ -6,6 +6,7 @@ from django.utils.safestring import SafeString, mark_safe
 from itband.html import html_format
 
 from . import grid
+from .selectors import HELD
 
 ROW = '<tr class="{}">\n  <th scope="row" class="grid-time">{}{}</th>{}\n</tr>'
 NOW_TAG = ' <span class="now-tag">now</span>'
@@ -17,6 +18,14 @@ VISIT = (
     '<span class="appt-type">{type_name}{location}</span></a>'
     '<span class="appt-badges"><span class="badge text-bg-{status_badge}">{status_label}</span> '
     '<span class="badge {intake_class}">{intake_words}</span>{red_flag}{off}</span></td>'
+)
+HOLD = (
+    '\n  <td rowspan="{rowspan}" class="grid-visit appt-held">'
+    '<a class="appt-link" href="{url}"><span class="appt-time">{time_range}</span> '
+    '<span class="appt-name">Waitlist: {name}</span> '
+    '<span class="appt-type">{type_name}{location}</span></a>'
+    '<span class="appt-badges"><span class="badge text-bg-warning">{status_label}</span> '
+    '<span class="badge text-bg-light border">Release it on the waitlist page</span></span></td>'
 )
 RED_FLAG = ' <span class="badge text-bg-danger">Red flag ({}): not cleared</span>'
 OFF = ' <span class="badge text-bg-danger">Clinician off: {}. Move this visit</span>'
@@ -43,6 +52,18 @@ def grid_rows(rows: list[grid.Row], *, show_location: bool) -> SafeString:
 
 
 def _cell(cell: grid.Cell, row: grid.Row, show_location: bool) -> str:
+    if cell.kind == grid.VISIT and cell.visit.status == HELD:
+        visit = cell.visit
+        return html_format(
+            HOLD,
+            rowspan=cell.rowspan,
+            url=visit.url,
+            time_range=visit.time_range,
+            name=visit.patient_name,
+            type_name=visit.type_name,
+            location=f" · {visit.location_name}" if show_location else "",
+            status_label=visit.status_label,
+        )
     if cell.kind == grid.VISIT:
         visit = cell.visit
         intake_class, intake_words = visit.intake_badge

@@ -12,12 +12,12 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Submission
-from booking import directory, rules, schedule_cache
+from booking import directory, rules, schedule_cache, waitlist_times
 from booking.dates import local_bounds
 from booking.models import (
     Appointment,
@@ -27,6 +27,8 @@ from booking.models import (
     Location,
     Patient,
     TimeOff,
+    WaitlistEntry,
+    WaitlistOffer,
     Weekday,
     WeeklyAvailability,
     same_runner,
@@ -155,6 +157,7 @@ def day_book(*, slug: str, day: date, now: datetime | None = None) -> DayBook:
         if off is not None:
             visit = replace(visit, clinician_off=off.reason or "time off")
         holding.append(visit)
+    holding.extend(held_times(shown, start, end, zone, now=now))
     blocks = [
         grid.Block(b.clinician_id, b.location.slug, b.location.name, b.start, b.end)
         for column in ordered
@@ -261,6 +264,7 @@ class Visit:
         return INTAKE_BADGES.get(self.intake_state, ("text-bg-danger", "Intake: red flag"))
 
 
+HELD = "held"  # a Visit that is a waitlist hold, not an appointment
 STATUS_BADGES = {"booked": "primary", "checked_in": "warning", "completed": "success"}
 
 INTAKE_BADGES = {
@@ -328,6 +332,37 @@ def day_visits(locations: list[Location], start: datetime, end: datetime, zone) 
             )
         )
     return visits
+
+
+def held_times(locations, start: datetime, end: datetime, zone, *, now: datetime) -> list[Visit]:
+    """Times held for a waitlist runner that day (booking.waitlist), as grid blocks: the desk
+    sees whom for and until when, and releases the hold from the waitlist page."""
+    rows = (
+        WaitlistOffer.objects.holding(now)
+        .filter(location__in=locations, start__gte=start, start__lt=end)
+        .values_list(
+            "pk", "clinician_id", "start", "end", "expires_at", "entry__first_name",
+            "entry__last_name", "appointment_type__name", "location__name",
+        )
+    )  # fmt: skip
+    waitlist_url = reverse("desk:waitlist")
+    return [
+        Visit(
+            pk=pk,
+            clinician_id=clinician_id,
+            status=HELD,
+            status_label=f"Held until {clock(expires.astimezone(zone))}",
+            time_range=f"{clock(begin.astimezone(zone))}–{clock(finish.astimezone(zone))}",
+            patient_name=f"{first} {last}",
+            type_name=type_name,
+            location_name=location_name,
+            intake_state="none",
+            url=waitlist_url,
+            start=begin,
+            end=finish,
+        )
+        for pk, clinician_id, begin, finish, expires, first, last, type_name, location_name in rows
+    ]
 
 
 @dataclass
@@ -538,3 +573,50 @@ def booked_on(*, locations: Sequence[Location], day: date) -> int:
         .overlapping(start, end)
         .count()
     )
+
+
+# -- the waitlist -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WaitlistRow:
+    entry: WaitlistEntry
+    clinics: str
+    times: str
+    offers_sent: int
+    held: WaitlistOffer | None
+
+
+def waitlist_rows(*, shown: Sequence[Location], now: datetime) -> list[WaitlistRow]:
+    """The runners waiting at the clinics shown, in the order they joined (the order offers
+    follow), with the offers sent and the time held for them: three queries, however long
+    the list."""
+    entries = (
+        WaitlistEntry.objects.filter(
+            status=WaitlistEntry.Status.WAITING,
+            until__gte=timezone.localdate(now),
+            locations__in=shown,
+        )
+        .distinct()
+        .select_related("appointment_type", "clinician")
+        .annotate(offers_sent=Count("offers", distinct=True))
+        .prefetch_related(
+            "locations",
+            Prefetch(
+                "offers",
+                queryset=WaitlistOffer.objects.holding(now).select_related("clinician", "location"),
+                to_attr="held_offers",
+            ),
+        )
+        .order_by("created_at", "pk")
+    )
+    return [
+        WaitlistRow(
+            entry=entry,
+            clinics=" or ".join(location.name for location in entry.locations.all()),
+            times=waitlist_times.describe(entry.times),
+            offers_sent=entry.offers_sent,
+            held=entry.held_offers[0] if entry.held_offers else None,
+        )
+        for entry in entries
+    ]

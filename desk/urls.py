@@ -6,6 +6,7 @@ from . import message_views as desk_message_views
 from . import patient_views as desk_patient_views
 from . import schedule_views as desk_schedule_views
 from . import views as desk_views
+from . import waitlist_views as desk_waitlist_views
 
 app_name = "desk"
 
@@ -30,4 +31,12 @@ urlpatterns = [
         name="clinician-schedule",
     ),
     path("schedules/closures/", desk_schedule_views.closures, name="closures"),
+    path("waitlist/", desk_waitlist_views.waitlist_list, name="waitlist"),
+    path("waitlist/<int:pk>/offer/", desk_waitlist_views.waitlist_offer, name="waitlist-offer"),
+    path("waitlist/<int:pk>/remove/", desk_waitlist_views.waitlist_remove, name="waitlist-remove"),
+    path(
+        "waitlist/holds/<int:pk>/release/",
+        desk_waitlist_views.waitlist_release,
+        name="waitlist-release",
+    ),
 ]

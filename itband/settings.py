@@ -378,6 +378,11 @@ PERIODIC_JOBS = {
         "task": "booking.tasks.send_runner_reminders",
         "every": 300,
     },
+    "waitlist-offers": {
+        "service": "booking.waitlist.waitlist_sweep",
+        "task": "booking.tasks.sweep_waitlist",
+        "every": 60,
+    },
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": job["task"], "schedule": job["every"]} for name, job in PERIODIC_JOBS.items()
@@ -475,6 +480,8 @@ REMINDER_SENDING_HOURS = (8, 20)
 # --- Booking --------------------------------------------------------------------------------
 BOOKING_MIN_NOTICE_HOURS = env_int("BOOKING_MIN_NOTICE_HOURS", 12)
 BOOKING_HORIZON_DAYS = env_int("BOOKING_HORIZON_DAYS", 60)
+# How long a freed time offered to a waitlist runner is held for them (booking.waitlist).
+WAITLIST_HOLD_MINUTES = env_int("WAITLIST_HOLD_MINUTES", 30)
 BOOKING_SLOT_STEP_MINUTES = env_int("BOOKING_SLOT_STEP_MINUTES", 15)
 # Inside these windows before the visit the manage page says "call the clinic".
 BOOKING_CANCEL_CUTOFF_HOURS = env_int("BOOKING_CANCEL_CUTOFF_HOURS", 24)
