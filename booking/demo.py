@@ -25,6 +25,7 @@ from .models import (
     Location,
     Patient,
     TimeOff,
+    WaitlistEntry,
     WeeklyAvailability,
 )
 
@@ -124,7 +125,35 @@ def seed_booking_demo(*, now: datetime | None = None) -> None:
         _seed_time_off(clinicians, now)
         patients = _seed_patients()
         _seed_appointments(clinicians, locations, types, patients, now)
+        _seed_waitlist(locations, types, now)
     link_demo_intakes(now=now)
+
+
+# Runners waiting (booking.waitlist): the desk's waitlist page has people on it. Keyed by email.
+DEMO_WAITLIST = (
+    ("Noor", "Haddad", "demo.wait1@example.com", ("bethesda",), ("mon-evening", "wed-evening")),
+    ("Sam", "Okafor", "demo.wait2@example.com", ("bethesda", "mclean"), ("tue-morning", "sat-morning")),
+    ("Lena", "Brandt", "demo.wait3@example.com", ("mclean",), ("thu-afternoon", "fri-afternoon")),
+)
+
+
+def _seed_waitlist(locations, types, now: datetime) -> None:
+    for n, (first, last, email, slugs, times) in enumerate(DEMO_WAITLIST):
+        entry, _ = WaitlistEntry.objects.update_or_create(
+            email=email,
+            status=WaitlistEntry.Status.WAITING,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "phone": f"(301) 555-{2100 + n:04d}",
+                "date_of_birth": date(1984 + n * 5, 3 + n, 9 + n),
+                "appointment_type": types[AppointmentType.INITIAL_EVALUATION],
+                "times": list(times),
+                "until": timezone.localdate(now) + timedelta(days=28),
+                "created_at": now - timedelta(days=3 - n),
+            },
+        )
+        entry.locations.set([locations[slug] for slug in slugs if slug in locations])
 
 
 def link_demo_intakes(*, now: datetime) -> None:

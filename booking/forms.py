@@ -327,13 +327,13 @@ class WaitlistJoinForm(BookingDetailsForm):
         ]
         # The times as a week: rows of days, a column per part (the field template's table).
         index = {key: i for i, key in enumerate(waitlist_times.ALL)}
-        self.fields["times"].parts = [label for _, label, _ in waitlist_times.PARTS]
+        self.fields["times"].parts = [(name, hours) for _, name, hours, _ in waitlist_times.PARTS]
         self.fields["times"].week = [
             (
                 day_label,
                 [
                     (f"{day}-{part}", f"{day_label} {part}", index[f"{day}-{part}"])
-                    for part, _, _ in waitlist_times.PARTS
+                    for part, *_ in waitlist_times.PARTS
                 ],
             )
             for day, day_label in waitlist_times.WEEKDAYS

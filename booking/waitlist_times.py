@@ -16,19 +16,19 @@ WEEKDAYS = (
     ("sat", "Saturday"),
     ("sun", "Sunday"),
 )
-# (key, label, first start that belongs to it): a visit belongs to the part it starts in.
+# (key, name, hours, first start that belongs to it): a visit belongs to the part it starts in.
 PARTS = (
-    ("morning", "Morning (before 12 PM)", time(0)),
-    ("afternoon", "Afternoon (12–5 PM)", time(12)),
-    ("evening", "Evening (from 5 PM)", time(17)),
+    ("morning", "Morning", "before 12 PM", time(0)),
+    ("afternoon", "Afternoon", "12–5 PM", time(12)),
+    ("evening", "Evening", "from 5 PM", time(17)),
 )
-ALL = tuple(f"{day}-{part}" for day, _ in WEEKDAYS for part, _, _ in PARTS)
+ALL = tuple(f"{day}-{part}" for day, _ in WEEKDAYS for part, *_ in PARTS)
 
 
 def part_of_day(local_start: datetime) -> str:
     wall = local_start.time()
     found = PARTS[0][0]
-    for key, _, begins in PARTS:
+    for key, _, _, begins in PARTS:
         if wall >= begins:
             found = key
     return found
@@ -50,7 +50,7 @@ def describe(times) -> str:
         return "Any time"
     words = []
     for day, day_label in WEEKDAYS:
-        for part, _, _ in PARTS:
+        for part, *_ in PARTS:
             if f"{day}-{part}" in chosen:
                 words.append(f"{day_label[:3]} {part}")
     return ", ".join(words)

@@ -16,8 +16,8 @@ from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from booking import schedule_cache
-from booking.models import Appointment, AppointmentType, Closure, TimeOff
+from booking import schedule_cache, services, waitlist
+from booking.models import Appointment, AppointmentType, Closure, TimeOff, WaitlistOffer
 from booking.services import PatientDetails, SlotTaken, appointment_book
 from tests.factories import (
     RUNNER_DETAILS,
@@ -302,6 +302,26 @@ def models_read_by_the_copies(clinic, day) -> set:
     return {m for m in apps.get_models(include_auto_created=True) if m._meta.db_table in tables}
 
 
+def waitlist_hold(clinic, day) -> WaitlistOffer:
+    entry = waitlist.waitlist_join(
+        patient=services.PatientDetails(
+            first_name="Wait", last_name="Listed", email="wait@example.com",
+            phone="(301) 555-0100", date_of_birth=date(1990, 1, 1),
+        ),
+        locations=[clinic.location], appointment_type=clinic.types["initial-evaluation"],
+        clinician=None, times=["mon-morning"], until=day,
+    )  # fmt: skip
+    return WaitlistOffer.objects.create(
+        entry=entry,
+        location=clinic.location,
+        clinician=clinic.clinician,
+        appointment_type=clinic.types["initial-evaluation"],
+        start=local_time(clinic.location, day, 10),
+        end=local_time(clinic.location, day, 11),
+        expires_at=timezone.now() + timedelta(minutes=30),
+    )
+
+
 def write_one(model, clinic, day) -> None:
     """Change one row of ``model`` the way the admin, the desk or a booking would."""
     if model._meta.auto_created:  # a many-to-many table: Clinician.locations
@@ -309,6 +329,9 @@ def write_one(model, clinic, day) -> None:
         return
     if model is Appointment:
         nine_oclock(clinic, day).save()
+        return
+    if model is WaitlistOffer:  # a time held for a waitlist runner (booking.waitlist)
+        waitlist_hold(clinic, day)
         return
     row = model.objects.first()
     assert row is not None, f"no {model.__name__} row to write"

@@ -21,9 +21,12 @@ def snapshot() -> str:
 
 def row_counts() -> dict[str, int]:
     from assessments.models import Submission
-    from booking.models import Appointment, Clinician, Patient, WeeklyAvailability
+    from booking.models import Appointment, Clinician, Patient, WaitlistEntry, WeeklyAvailability
 
-    models = (Submission, Appointment, Clinician, Patient, WeeklyAvailability, Location, User)
+    models = (
+        Submission, Appointment, Clinician, Patient, WeeklyAvailability, Location, User,
+        WaitlistEntry,
+    )  # fmt: skip
     return {model.__name__: model.objects.count() for model in models}
 
 
@@ -35,6 +38,7 @@ def test_seed_demo_twice_leaves_the_same_data(reference_data):
     assert snapshot() == first
     assert row_counts() == first_counts
     assert first_counts["Submission"] >= 7 and first_counts["Appointment"] > 20
+    assert first_counts["WaitlistEntry"] == 3
     usernames = set(User.objects.values_list("username", flat=True))
     assert {"frontdesk", "clinician", "admin", "jlee", "mpatel", "sortiz"} <= usernames
     assert Location.objects.filter(is_demo=True).count() == 2
