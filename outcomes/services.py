@@ -142,21 +142,21 @@ def checkin_save(*, checkin: CheckIn, answers: dict) -> CheckIn:
     return checkin
 
 
-@transaction.atomic
 def checkin_submit(*, checkin: CheckIn, answers: dict, now: datetime | None = None) -> CheckIn:
     """Score and store the runner's answers, once: a second submit raises AlreadySubmitted
     (the row is locked, so two submits at once store one). Invalid: InvalidCheckIn, and the
-    answers given are kept as the draft."""
-    checkin = _locked(checkin)
-    if checkin.submitted_at is not None:
-        raise AlreadySubmitted
-    try:
-        return _submit(checkin, answers, now=now or timezone.now())
-    except InvalidCheckIn:
-        CheckIn.objects.filter(pk=checkin.pk).update(
-            draft=clean_answers(answers, with_groc=not checkin.is_baseline)
-        )
-        raise
+    answers given are kept as the draft (committed, so the runner finds them again)."""
+    with transaction.atomic():
+        locked = _locked(checkin)
+        if locked.submitted_at is not None:
+            raise AlreadySubmitted
+        try:
+            return _submit(locked, answers, now=now or timezone.now())
+        except InvalidCheckIn as error:
+            locked.draft = clean_answers(answers, with_groc=not locked.is_baseline)
+            locked.save(update_fields=["draft"])
+            failure = error
+    raise failure
 
 
 @transaction.atomic
