@@ -10,7 +10,7 @@ from . import instruments
 from .instruments import Instrument
 
 WIDTH, HEIGHT = 340, 210
-LEFT, RIGHT, TOP, BOTTOM = 40, 14, 18, 40
+LEFT, RIGHT, TOP, BOTTOM = 40, 24, 18, 40
 PLOT_W = WIDTH - LEFT - RIGHT
 PLOT_H = HEIGHT - TOP - BOTTOM
 LAST_WEEK = 12
@@ -49,6 +49,7 @@ class Line:
 class Panel:
     key: str
     title: str
+    heading: str
     desc: str
     y_ticks: tuple[tuple[float, str], ...]
     x_ticks: tuple[tuple[float, str], ...]
@@ -86,6 +87,7 @@ def _panel(
     values: list[int | None],
     ticks: range,
     mcid_words: str,
+    heading: str,
 ) -> Panel:
     measured = [(p, v) for p, v in zip(points, values, strict=True) if v is not None]
     marks = tuple(
@@ -120,7 +122,8 @@ def _panel(
         desc += f". Back to full training at {WEEK_LABELS.get(full.week, full.week)}"
     return Panel(
         key=key,
-        title=f"{instrument.name}",
+        title=instrument.name,
+        heading=heading,
         desc=desc + ".",
         y_ticks=tuple((y_of(t, instrument), str(t)) for t in ticks),
         x_ticks=tuple((x_of(w), label) for w, label in WEEK_LABELS.items()),
@@ -142,6 +145,7 @@ def course_panels(points: list[CoursePoint]) -> tuple[Panel, Panel]:
         [p.nprs for p in points],
         range(0, 11, 2),
         "Meaningful change: 2 points less pain",
+        "Worst pain (0-10, lower is better)",
     )
     lefs = _panel(
         "lefs",
@@ -150,5 +154,6 @@ def course_panels(points: list[CoursePoint]) -> tuple[Panel, Panel]:
         [p.lefs for p in points],
         range(0, 81, 20),
         "Meaningful change: 9 points more function",
+        "Function: LEFS (0-80, higher is better)",
     )
     return nprs, lefs
