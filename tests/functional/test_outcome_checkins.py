@@ -253,3 +253,33 @@ def test_a_visit_without_consent_says_so(client, clinic, clinician_user):
     client.force_login(clinician_user)
     html = client.get(f"/outcomes/visit/{appointment.pk}/").content.decode()
     assert "did not ask for outcome check-ins" in html
+
+
+def test_the_clinician_reaches_the_outcomes_page_from_the_schedule_and_the_intake(
+    client, clinic, clinician_user
+):
+    from tests.assessment_data import make_submission
+
+    intake = make_submission()
+    start = local_time(clinic.location, timezone.localdate(), 15)
+    appointment = AppointmentFactory(
+        start=start,
+        end=start + timedelta(hours=1),
+        clinician=clinic.clinician,
+        location=clinic.location,
+        appointment_type=clinic.types["initial-evaluation"],
+        submission=intake,
+    )
+    clinic.clinician.user = clinician_user
+    clinic.clinician.save()
+    client.force_login(clinician_user)
+    link = f'href="/outcomes/visit/{appointment.pk}/"'
+    assert link in client.get("/clinician/schedule/").content.decode()
+    assert link in client.get(f"/clinician/intake/{intake.pk}/").content.decode()
+
+
+def test_a_check_in_link_never_reaches_a_log():
+    from itband.logs import redact_private_links
+
+    line = redact_private_links('"GET /outcomes/c/AbCdEfGhIjKlMnOpQrStUv_-12/ HTTP/1.1" 200')
+    assert "AbCdEf" not in line and "/outcomes/c/[token]/" in line
