@@ -75,9 +75,15 @@ def y_of(value: float, instrument: Instrument) -> float:
 
 
 def first_full_training(points: list[CoursePoint]) -> CoursePoint | None:
-    """The first check-in after the evaluation at full training (the baseline itself when the
-    runner was already there)."""
-    return next((p for p in points if p.running == instruments.RUNNING_FULL), None)
+    """The first check-in at full training after one that was not ("back to" full training:
+    a runner who never stopped has nothing to mark)."""
+    stopped = False
+    for point in points:
+        if point.running != instruments.RUNNING_FULL:
+            stopped = True
+        elif stopped:
+            return point
+    return None
 
 
 def _panel(

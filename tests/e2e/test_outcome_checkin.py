@@ -77,3 +77,40 @@ def test_a_check_in_through_its_email_link_then_the_chart(live_server, page: Pag
     screenshot(page, "outcome-course")
     checkin = CheckIn.objects.get(kind=2)
     assert (checkin.nprs, checkin.lefs_total, checkin.groc) == (4, 60, 5)
+
+
+def test_the_clinician_records_a_baseline_and_sees_the_course(live_server, page: Page):
+    from tests.e2e.test_clinician_review import sign_in
+    from tests.factories import StaffFactory
+
+    StaffFactory(username="drlee", roles=["Clinician"])
+    clinic = booking_clinic()
+    start = timezone.now() - timedelta(hours=1)
+    appointment = AppointmentFactory(
+        start=start,
+        end=start + timedelta(hours=1),
+        clinician=clinic.clinician,
+        location=clinic.location,
+        appointment_type=clinic.types["initial-evaluation"],
+        status=Appointment.Status.CHECKED_IN,
+    )
+    enrolment_create(appointment=appointment)
+    sign_in(page, live_server.url, "drlee")
+    page.goto(f"{live_server.url}/outcomes/visit/{appointment.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Outcomes")
+    assert_accessible(page)
+    page.get_by_role("button", name="Create a one-time link for the tablet").click()
+    expect(page.locator("#tablet-link")).to_be_visible()
+    page.get_by_role("group", name=re.compile("worst IT band pain")).locator(
+        "label", has_text=re.compile(r"^6$")
+    ).click()
+    for n in range(1, 21):
+        page.locator(f"label[for='id_lefs_{n}_2']").click()
+    page.get_by_text("Running, but reduced").click()
+    page.get_by_role("button", name="Record the baseline").click()
+    expect(page.get_by_role("table")).to_contain_text("Baseline (evaluation)")
+    expect(page.get_by_role("img", name="Lower Extremity Functional Scale")).to_contain_text(
+        "Meaningful change: 9 points more function (49)"
+    )
+    assert_accessible(page)
+    screenshot(page, "outcome-clinician")

@@ -52,3 +52,16 @@ def test_an_unscored_lefs_leaves_a_gap_not_a_zero():
     course[1] = CoursePoint(week=2, nprs=5, lefs=None, running="reduced")
     _, lefs = course_panels(course)
     assert [m.value for m in lefs.marks] == [40, 70]
+
+
+def test_a_runner_who_never_stopped_full_training_gets_no_mark():
+    course = [
+        CoursePoint(week=0, nprs=3, lefs=70, running="full"),
+        CoursePoint(week=2, nprs=1, lefs=78, running="full"),
+    ]
+    nprs, _ = course_panels(course)
+    assert nprs.full_training is None
+    course.append(CoursePoint(week=6, nprs=4, lefs=60, running="reduced"))
+    course.append(CoursePoint(week=12, nprs=0, lefs=80, running="full"))
+    nprs, _ = course_panels(course)
+    assert nprs.full_training.x1 == x_of(12)
