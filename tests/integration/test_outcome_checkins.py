@@ -186,3 +186,13 @@ def test_two_workers_at_once_queue_each_check_in_once(reference_data, requires_p
     assert sum(counts) == 6
     assert CheckIn.objects.count() == 6 and len(checkin_emails()) == 6
     assert checkins_send_due(now=now) == 0
+
+
+def test_the_celery_task_and_the_periodic_job_run_the_service(clinic, pinned_clock):
+    from itband.periodic import periodic_jobs
+    from outcomes.tasks import send_due_checkins
+
+    evaluation(clinic)
+    pinned_clock.move_to(at(EVALUATION_DAY + timedelta(weeks=2), 9))
+    assert send_due_checkins() == 1
+    assert periodic_jobs()["outcome-checkins"]() == 0  # the same job: nothing twice
