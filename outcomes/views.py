@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from booking.models import Appointment
 from itband.audit import audit_record
 from itband.http import mark_no_store, private_page
+from itband.ratelimit import rate_limited
 from itband.roles import CLINICIAN, has_role, role_required
 
 from . import selectors, services
@@ -26,6 +27,7 @@ def _done(request, checkin: CheckIn, *, refused: str = "", status: int = 200) ->
 
 
 @private_page
+@rate_limited("outcome-checkin")  # a public form: per IP, like the booking and manage forms
 @require_http_methods(["GET", "POST"])
 def checkin(request: HttpRequest, token: str) -> HttpResponse:
     checkin = selectors.checkin_by_token(token)
