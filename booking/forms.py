@@ -61,6 +61,15 @@ class BookingDetailsForm(GuardianFields, CrispyForm):
         label="I accept the cancellation policy.",
         error_messages={"required": "Please accept the cancellation policy to book."},
     )
+    # Offered for an initial evaluation only (booking.signals.offers_outcome_checkins); never
+    # pre-ticked. The view hands the answer on through booking.signals.appointment_booked.
+    outcome_checkins = forms.BooleanField(
+        label="Send me short check-ins at 2, 6 and 12 weeks after my evaluation (about 3 "
+        "minutes each: pain, function and running), so my clinician and I can see how I am "
+        "doing.",
+        required=False,
+        initial=False,
+    )
 
     REQUIRED_MESSAGES = {
         "first_name": "Enter the runner's first name.",
@@ -70,9 +79,14 @@ class BookingDetailsForm(GuardianFields, CrispyForm):
         "date_of_birth": "Enter the runner's date of birth.",
     }
 
-    def __init__(self, *args, visit_day: date | None = None, **kwargs) -> None:
+    def __init__(
+        self, *args, visit_day: date | None = None, offer_checkins: bool = False, **kwargs
+    ) -> None:
         self.visit_day = visit_day
+        self.offer_checkins = offer_checkins
         super().__init__(*args, **kwargs)
+        if not offer_checkins:
+            del self.fields["outcome_checkins"]
         for name, message in self.REQUIRED_MESSAGES.items():
             self.fields[name].error_messages["required"] = message
 
@@ -93,6 +107,7 @@ class BookingDetailsForm(GuardianFields, CrispyForm):
             ),
             HTML(POLICY_NOTE),
             "accept_policy",
+            *(("outcome_checkins",) if self.offer_checkins else ()),
         )
 
     def clean_phone(self) -> str:

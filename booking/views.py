@@ -27,6 +27,7 @@ from .calendar import appointment_ics, calendar_filename
 from .forms import BookingDetailsForm, CancelForm, SafetyScreenForm, SlotPickerForm
 from .models import Appointment
 from .picker import Selection, intake_from, parse_start, select, slot_view
+from .signals import appointment_booked, offers_outcome_checkins
 
 CLINICIAN_UNAVAILABLE = (
     "The clinician you chose is not taking bookings at this clinic now. "
@@ -303,7 +304,11 @@ def details(request):
                 phone=intake.phone,
                 date_of_birth=intake.date_of_birth,
             )
-        form = BookingDetailsForm(initial=initial, visit_day=visit_day.date())
+        form = BookingDetailsForm(
+            initial=initial,
+            visit_day=visit_day.date(),
+            offer_checkins=offers_outcome_checkins(selection.appointment_type),
+        )
         return render(
             request,
             "booking/details.html",
@@ -316,7 +321,11 @@ def details(request):
         already = Appointment.objects.filter(booking_key=booking_key).first()
         if already is not None:  # a double submit: the first one booked
             return redirect(already)
-    form = BookingDetailsForm(data, visit_day=visit_day.date())
+    form = BookingDetailsForm(
+        data,
+        visit_day=visit_day.date(),
+        offer_checkins=offers_outcome_checkins(selection.appointment_type),
+    )
     extra = {"booking_key": booking_key}
     if selection.start is None or selection.clinician_unavailable:
         # Never book anyone but the clinician the runner chose: offer other times instead.
@@ -360,6 +369,13 @@ def details(request):
         return render(request, "booking/details.html", _details_context(selection, form, **extra))
     except services.BookingBlocked as error:
         return _refused(request, error.block)
+    # The outcomes app enrols an opted-in runner (booking never imports it: booking.signals).
+    # Robust: the visit is booked whatever a listener does (Django logs a listener's error).
+    appointment_booked.send_robust(
+        sender=Appointment,
+        appointment=appointment,
+        outcome_checkins=bool(form.cleaned_data.get("outcome_checkins")),
+    )
     return redirect(appointment)
 
 

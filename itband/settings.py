@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "booking",
     "desk",
     "clinician",
+    "outcomes",
 ]
 
 MIDDLEWARE = [
@@ -383,6 +384,11 @@ PERIODIC_JOBS = {
         "task": "booking.tasks.sweep_waitlist",
         "every": 60,
     },
+    "outcome-checkins": {
+        "service": "outcomes.services.checkins_send_due",
+        "task": "outcomes.tasks.send_due_checkins",
+        "every": 900,
+    },
 }
 CELERY_BEAT_SCHEDULE = {
     name: {"task": job["task"], "schedule": job["every"]} for name, job in PERIODIC_JOBS.items()
@@ -476,6 +482,10 @@ DRAFT_REMINDER_AFTER_HOURS = 24
 RESULT_REMINDER_AFTER_HOURS = 48
 REMINDER_GIVE_UP_HOURS = 72
 REMINDER_SENDING_HOURS = (8, 20)
+# Outcome check-ins (outcomes.services): one reminder this many days after a check-in's email;
+# a check-in (or its reminder) not sent within the window after it fell due is skipped.
+OUTCOME_REMINDER_AFTER_DAYS = 4
+OUTCOME_CHECKIN_WINDOW_DAYS = 7
 
 # --- Booking --------------------------------------------------------------------------------
 BOOKING_MIN_NOTICE_HOURS = env_int("BOOKING_MIN_NOTICE_HOURS", 12)

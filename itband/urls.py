@@ -24,6 +24,7 @@ urlpatterns = [
     path("clinician/schedule/", clinician_schedule.my_schedule, name="my-schedule"),
     path("clinician/", include("clinician.urls")),
     path("desk/", include("desk.urls")),
+    path("outcomes/", include("outcomes.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -21,6 +21,7 @@ def test_every_beat_task_is_registered():
     import assessments.tasks  # noqa: F401 - the worker imports each app's tasks module
     import booking.tasks  # noqa: F401
     import itband.tasks  # noqa: F401
+    import outcomes.tasks  # noqa: F401
 
     for job in settings.PERIODIC_JOBS.values():
         assert job["task"] in app.tasks, job["task"]

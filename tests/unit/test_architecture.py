@@ -5,7 +5,9 @@ including those inside functions.
 - assessments never imports booking: booking reads intakes, and the result page gets its
   booking times through booking's template tag (booking/templatetags/openings.py);
 - itband (the project: settings, accounts, outbox) imports no app, except in its root URLconf,
-  which wires them in.
+  which wires them in;
+- outcomes (check-ins) may import booking and assessments, never the staff workspaces; booking
+  and assessments never import outcomes (booking announces a booking on booking.signals).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-APPS = ("assessments", "booking", "desk", "clinician")
+APPS = ("assessments", "booking", "desk", "clinician", "outcomes")
 WORKSPACES = ("desk", "clinician")
 
 
@@ -40,7 +42,7 @@ def test_the_rule_reads_imports_inside_functions_too(tmp_path):
     assert imported_top_names(module) == {"desk", "clinician"}
 
 
-@pytest.mark.parametrize("package", ["booking", "assessments"])
+@pytest.mark.parametrize("package", ["booking", "assessments", "outcomes"])
 def test_the_domain_never_imports_a_staff_workspace(package):
     offenders = {
         str(path.relative_to(REPO_ROOT)): sorted(imported_top_names(path) & set(WORKSPACES))
@@ -56,6 +58,28 @@ def test_assessments_never_imports_booking():
         if "booking" in imported_top_names(path)
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize("package", ["booking", "assessments"])
+def test_the_domain_never_imports_outcomes(package):
+    offenders = [
+        str(path.relative_to(REPO_ROOT))
+        for path in sources(package)
+        if "outcomes" in imported_top_names(path)
+    ]
+    assert offenders == []
+
+
+def test_the_outcome_instruments_and_chart_import_no_django():
+    for name in ("instruments.py", "chart.py"):
+        path = REPO_ROOT / "outcomes" / name
+        assert imported_top_names(path) <= {
+            "__future__",
+            "collections",
+            "dataclasses",
+            "decimal",
+            "fractions",
+        }
 
 
 def test_itband_imports_no_app_outside_its_root_urlconf():
