@@ -194,8 +194,13 @@ class Candidate:
 
 def suitable_times(entry: WaitlistEntry, *, now: datetime, limit: int = 1) -> list[Candidate]:
     """The earliest free times that suit the entry (clinic, type, clinician, weekday × part of
-    day, until) and that it was not offered before, earliest first. Holds count as busy."""
-    offered = set(entry.offers.values_list("clinician_id", "start"))
+    day, until), earliest first. Holds count as busy. A time that overlaps one the entry was
+    offered before (with that clinician) is left out: a freed hour has several starts, and a
+    runner who let it pass must not be offered it again at 10:15, then 10:30, while the next
+    in line never hears of it."""
+    offered: dict[int, list[tuple[datetime, datetime]]] = {}
+    for clinician_id, start, end in entry.offers.values_list("clinician_id", "start", "end"):
+        offered.setdefault(clinician_id, []).append((start, end))
     found: list[Candidate] = []
     for location in entry.locations.filter(is_active=True):
         first = timezone.localdate(now, location.zone)
@@ -213,7 +218,8 @@ def suitable_times(entry: WaitlistEntry, *, now: datetime, limit: int = 1) -> li
             local = option.start.astimezone(location.zone)
             if not waitlist_times.accepts(entry.times, local):
                 continue
-            if (option.clinician.pk, option.start) in offered:
+            before = offered.get(option.clinician.pk, ())
+            if any(start < option.end and option.start < end for start, end in before):
                 continue
             found.append(Candidate(location, option))
             if sum(1 for c in found if c.location == location) >= limit:

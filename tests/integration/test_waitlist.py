@@ -284,3 +284,34 @@ def test_a_runner_flagged_after_joining_cannot_claim(clinic, day, now, full_day)
     assert not Appointment.objects.filter(start=offer.start, status="booked").exists()
     entry.refresh_from_db()
     assert entry.status == WaitlistEntry.Status.WAITING
+
+
+def test_a_runner_who_lets_a_time_pass_is_not_offered_it_again_at_another_start(
+    clinic, day, now, full_day, pinned_clock
+):
+    """Two freed hours side by side have many starts (10:00, 10:15, ...): once the first in
+    line lets the offer expire, the next in line gets that time, not the first runner again."""
+    first = join(clinic, day, 1, now=now)
+    second = join(clinic, day, 2, now=now)
+    cancel(full_day[1], now)
+    cancel(full_day[2], now)  # 10:00-12:00 free: starts from 10:00 to 11:00
+    waitlist.waitlist_sweep(now=now)
+    assert WaitlistOffer.objects.get(entry=first).start == local_time(clinic.location, day, 10)
+    assert WaitlistOffer.objects.get(entry=second).start == local_time(clinic.location, day, 11)
+
+    later = now + timedelta(minutes=31)
+    pinned_clock.move_to(later)
+    stats = waitlist.waitlist_sweep(now=later)
+    assert stats.expired == 2
+    # Each runner is offered only what overlaps nothing they let pass: the other's hour.
+    assert WaitlistOffer.objects.filter(entry=first).count() == 2
+    assert WaitlistOffer.objects.get(entry=first, status="held").start == local_time(
+        clinic.location, day, 11
+    )
+    assert WaitlistOffer.objects.get(entry=second, status="held").start == local_time(
+        clinic.location, day, 10
+    )
+    pinned_clock.move_to(later + timedelta(minutes=31))
+    waitlist.waitlist_sweep(now=later + timedelta(minutes=31))
+    assert not WaitlistOffer.objects.filter(status="held").exists()  # nothing new for either
+    assert WaitlistOffer.objects.count() == 4
