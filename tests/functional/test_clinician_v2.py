@@ -230,3 +230,22 @@ def test_intake_and_brief_queries_do_not_grow_with_visits_and_notes(
         client.post(f"/clinician/intake/{intake.pk}/", {"action": "note", "body": body})
     with django_assert_max_num_queries(count):
         client.get(url)
+
+
+def test_the_queue_filters_show_each_clinicians_choice_and_new_clinics(client, clinician_user):
+    """The filter form's markup is kept with the schedule copies (clinician.views.
+    queue_filter_html): each request still shows its own choices, and a new clinic at once."""
+    from booking.models import Location
+
+    Location.objects.create(slug="bethesda", name="Bethesda", timezone="America/New_York")
+    html = page(client, clinician_user, "/clinician/?location=bethesda&state=reviewed&mine=1")
+    assert re.search(r'<option value="bethesda" selected>Bethesda</option>', html)
+    assert re.search(r'<option value="reviewed" selected>', html)
+    assert re.search(r'name="mine"[^>]*checked', html)
+    html = page(client, clinician_user, "/clinician/")
+    assert re.search(r'<option value="" selected>Both clinics</option>', html)
+    assert not re.search(r'name="mine"[^>]*checked', html)
+    Location.objects.create(slug="rockville", name="Rockville", timezone="America/New_York")
+    html = page(client, clinician_user, "/clinician/?location=%3Cscript%3E")
+    assert '<option value="rockville">Rockville</option>' in html
+    assert "<script>" not in html.split("<main", 1)[1].split("</form>", 1)[0]
