@@ -106,7 +106,7 @@ def _run(report, rng, begin, days, runners, cancel_rate, claim_rate) -> None:
 
     for n in range(runners):
         chosen = rng.sample(locations, k=rng.choice([1, len(locations)]))
-        times = rng.sample(list(waitlist_times.ALL[:15]), k=rng.randint(3, 8))  # weekdays
+        times = rng.sample(list(waitlist_times.ALL), k=rng.randint(4, 10))
         waitlist.waitlist_join(
             patient=_person("Waiting", n),
             locations=chosen,
