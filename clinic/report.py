@@ -88,7 +88,14 @@ def _rates_table(key, title, caption, heading, groups: list[dict], name=lambda g
             )
         )
         bars.append(_share_bar(label, no_show, due))
-    columns = (heading, "Visits due", "No-shows", "No-show rate", "Late cancels", "Late-cancel rate")
+    columns = (
+        heading,
+        "Visits due",
+        "No-shows",
+        "No-show rate",
+        "Late cancels",
+        "Late-cancel rate",
+    )
     chart = bar_chart(key, f"{title}: no-show rate", bars)
     return Table(key, "operations", title, caption, columns, tuple(rows), chart)
 
@@ -151,9 +158,7 @@ def profile_tables(period) -> list[Table]:
     mix = selectors.profile_mix(period)
     note = "Results reached in the period, both clinics."
     return [
-        _mix_table(
-            "drivers", "profile", "Primary driver", note, "Primary driver", mix["drivers"]
-        ),
+        _mix_table("drivers", "profile", "Primary driver", note, "Primary driver", mix["drivers"]),
         _mix_table(
             "likelihood",
             "profile",

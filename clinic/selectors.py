@@ -218,9 +218,13 @@ def meaningful_change(period: Period) -> list[dict]:
         .values(driver=F("enrolment__appointment__submission__primary_driver"), week=F("kind"))
         .annotate(
             nprs_n=Count("pk", filter=Q(nprs_gain__isnull=False)),
-            nprs_reached=Count("pk", filter=reached_mcid_q(instruments.NPRS, improvement="nprs_gain")),
+            nprs_reached=Count(
+                "pk", filter=reached_mcid_q(instruments.NPRS, improvement="nprs_gain")
+            ),
             lefs_n=Count("pk", filter=Q(lefs_gain__isnull=False)),
-            lefs_reached=Count("pk", filter=reached_mcid_q(instruments.LEFS, improvement="lefs_gain")),
+            lefs_reached=Count(
+                "pk", filter=reached_mcid_q(instruments.LEFS, improvement="lefs_gain")
+            ),
         )
         .order_by("driver", "week")
     )
@@ -316,6 +320,4 @@ def waitlist_offers(period: Period) -> dict[str, int]:
     (status claimed). One query."""
     return WaitlistOffer.objects.filter(
         _in(period, "created_at"), location__in=period.locations
-    ).aggregate(
-        sent=Count("pk"), filled=Count("pk", filter=Q(status=WaitlistOffer.Status.CLAIMED))
-    )
+    ).aggregate(sent=Count("pk"), filled=Count("pk", filter=Q(status=WaitlistOffer.Status.CLAIMED)))

@@ -26,7 +26,9 @@ def _period(request: HttpRequest):
     if not form.is_valid():
         return form, None
     cleaned = form.cleaned_data
-    period = selectors.period_for(start=cleaned["start"], end=cleaned["end"], choice=cleaned["clinic"])
+    period = selectors.period_for(
+        start=cleaned["start"], end=cleaned["end"], choice=cleaned["clinic"]
+    )
     return form, period
 
 
@@ -70,7 +72,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @role_required(CLINIC_LEAD)
 @require_GET
 def export_csv(request: HttpRequest, key: str) -> HttpResponse:
-    form, period = _period(request)
+    _form, period = _period(request)
     if period is None:
         return mark_no_store(HttpResponse("Invalid period.", status=400, content_type="text/plain"))
     table = report.table(period, key)

@@ -4,15 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('itband', '0009_clinic_lead_role'),
+        ("itband", "0009_clinic_lead_role"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('view_intake', 'Viewed an intake'), ('view_patient', 'Viewed a patient'), ('view_brief', 'Viewed a pre-visit brief'), ('notes_change', 'Changed private notes'), ('mark_reviewed', 'Marked an intake reviewed'), ('contact_recorded', 'Recorded contact with a runner'), ('intake_closed', 'Closed an intake without a visit'), ('intake_linked', 'Linked an intake to a patient'), ('flag_cleared', 'Cleared a red flag for booking'), ('export', 'Exported data'), ('view_clinic', 'Viewed the clinic page'), ('login', 'Signed in'), ('login_failed', 'Failed sign-in'), ('logout', 'Signed out'), ('session_expired', 'Session expired'), ('2fa_enrolled', 'Set up two-factor'), ('2fa_verified', 'Passed two-factor'), ('2fa_failed', 'Wrong two-factor code'), ('2fa_link_sent', 'Two-factor set-up link issued'), ('2fa_link_used', 'Opened a two-factor set-up link'), ('2fa_link_refused', 'Refused a two-factor set-up link'), ('2fa_enrol_refused', 'Two-factor set-up without a link'), ('backup_codes_created', 'Created two-factor backup codes'), ('backup_code_used', 'Passed two-factor with a backup code'), ('password_reset_requested', 'Asked for a password reset'), ('password_reset_done', 'Reset the password by email'), ('password_reset_invalid', 'Opened an invalid reset link'), ('view_denied', 'Refused a view of health data'), ('booking_refused', 'Refused an online booking by identity'), ('booking_override', 'Booked past an identity-only red flag')], db_index=True, max_length=40),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("view_intake", "Viewed an intake"),
+                    ("view_patient", "Viewed a patient"),
+                    ("view_brief", "Viewed a pre-visit brief"),
+                    ("notes_change", "Changed private notes"),
+                    ("mark_reviewed", "Marked an intake reviewed"),
+                    ("contact_recorded", "Recorded contact with a runner"),
+                    ("intake_closed", "Closed an intake without a visit"),
+                    ("intake_linked", "Linked an intake to a patient"),
+                    ("flag_cleared", "Cleared a red flag for booking"),
+                    ("export", "Exported data"),
+                    ("view_clinic", "Viewed the clinic page"),
+                    ("login", "Signed in"),
+                    ("login_failed", "Failed sign-in"),
+                    ("logout", "Signed out"),
+                    ("session_expired", "Session expired"),
+                    ("2fa_enrolled", "Set up two-factor"),
+                    ("2fa_verified", "Passed two-factor"),
+                    ("2fa_failed", "Wrong two-factor code"),
+                    ("2fa_link_sent", "Two-factor set-up link issued"),
+                    ("2fa_link_used", "Opened a two-factor set-up link"),
+                    ("2fa_link_refused", "Refused a two-factor set-up link"),
+                    ("2fa_enrol_refused", "Two-factor set-up without a link"),
+                    ("backup_codes_created", "Created two-factor backup codes"),
+                    ("backup_code_used", "Passed two-factor with a backup code"),
+                    ("password_reset_requested", "Asked for a password reset"),
+                    ("password_reset_done", "Reset the password by email"),
+                    ("password_reset_invalid", "Opened an invalid reset link"),
+                    ("view_denied", "Refused a view of health data"),
+                    ("booking_refused", "Refused an online booking by identity"),
+                    ("booking_override", "Booked past an identity-only red flag"),
+                ],
+                db_index=True,
+                max_length=40,
+            ),
         ),
     ]
