@@ -66,7 +66,7 @@ def bar_chart(key: str, title: str, rows: Sequence[BarInput], *, scale_max=None)
                 value_x=LABEL_W + width + 6,
             )
         )
-    described = "; ".join(f"{row.label}: {row.text}" for row in rows) or "No data in this period."
+    described = "; ".join(f"{row.label}: {row.text}" for row in rows) or "No data in this period"
     return BarChart(
         key=key,
         title=title,
