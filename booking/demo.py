@@ -132,7 +132,13 @@ def seed_booking_demo(*, now: datetime | None = None) -> None:
 # Runners waiting (booking.waitlist): the desk's waitlist page has people on it. Keyed by email.
 DEMO_WAITLIST = (
     ("Noor", "Haddad", "demo.wait1@example.com", ("bethesda",), ("mon-evening", "wed-evening")),
-    ("Sam", "Okafor", "demo.wait2@example.com", ("bethesda", "mclean"), ("tue-morning", "sat-morning")),
+    (
+        "Sam",
+        "Okafor",
+        "demo.wait2@example.com",
+        ("bethesda", "mclean"),
+        ("tue-morning", "sat-morning"),
+    ),
     ("Lena", "Brandt", "demo.wait3@example.com", ("mclean",), ("thu-afternoon", "fri-afternoon")),
 )
 

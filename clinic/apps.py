@@ -8,3 +8,10 @@ class ClinicConfig(AppConfig):
 
     name = "clinic"
     verbose_name = "Clinic page"
+
+    def seed_demo(self) -> None:
+        """Called by seed_demo (booking's command never imports this app): a few months of
+        history so the clinic page has something to show."""
+        from .demo import seed_history
+
+        seed_history()
