@@ -94,25 +94,20 @@ def funnel(period: Period) -> dict[str, int]:
     booking); booked, attended and the 6-week check-in count the chosen clinic's visits.
     Unfinished drafts are deleted after DRAFT_RETENTION_DAYS, so for a period older than that
     "started" counts only the intakes that reached a result."""
-    visits = Appointment.objects.filter(
-        submission=OuterRef("pk"), location__in=period.locations
-    ).values("pk")
-    attended = visits.filter(status__in=Appointment.ATTENDED_STATUSES)
-    six_weeks = (
-        CheckIn.objects.submitted()
-        .filter(
-            kind=CheckIn.Kind.WEEK_6,
-            enrolment__appointment__submission=OuterRef("pk"),
-            enrolment__appointment__location__in=period.locations,
-        )
-        .values("pk")
+    # One pass of joins (intake -> its visits -> their check-ins), each step a distinct
+    # count: PostgreSQL hashes the joins, where an EXISTS per intake would probe per row.
+    here = Q(appointments__location__in=period.locations)
+    attended = here & Q(appointments__status__in=Appointment.ATTENDED_STATUSES)
+    six_weeks = here & Q(
+        appointments__outcome_enrolment__checkins__kind=CheckIn.Kind.WEEK_6,
+        appointments__outcome_enrolment__checkins__submitted_at__isnull=False,
     )
     return Submission.objects.filter(_in(period, "created_at")).aggregate(
-        started=Count("pk"),
-        result=Count("pk", filter=Q(status=Submission.Status.SUBMITTED)),
-        booked=Count("pk", filter=Q(Exists(visits))),
-        attended=Count("pk", filter=Q(Exists(attended))),
-        six_weeks=Count("pk", filter=Q(Exists(six_weeks))),
+        started=Count("pk", distinct=True),
+        result=Count("pk", distinct=True, filter=Q(status=Submission.Status.SUBMITTED)),
+        booked=Count("pk", distinct=True, filter=here),
+        attended=Count("pk", distinct=True, filter=attended),
+        six_weeks=Count("pk", distinct=True, filter=six_weeks),
     )
 
 
