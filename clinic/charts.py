@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 WIDTH = 560
-LABEL_W = 210  # the row labels, left of the bars
+LABEL_W = 250  # the row labels, left of the bars (36 characters at 12 px)
 VALUE_W = 60  # the printed value, right of the longest bar
 BAR_H = 20
 GAP = 8

@@ -171,8 +171,10 @@ def profile_tables(period) -> list[Table]:
     ]
 
 
-def _driver_label(key: str) -> str:
-    return DRIVER_LABELS.get(key or "", "No clear driver")
+def _driver_label(key: str | None) -> str:
+    if key is None:  # a visit booked without a self-assessment
+        return "No self-assessment"
+    return DRIVER_LABELS.get(key, "No clear driver")
 
 
 def meaningful_change_table(period) -> Table:
