@@ -132,3 +132,11 @@ def test_every_table_on_the_page_has_its_csv(lead_client):
         assert response.status_code == 200, table.key
         assert next(csv.reader(io.StringIO(response.content.decode()))) == list(table.columns)
     assert lead_client.get("/clinic/export/nothing.csv").status_code == 404
+
+
+def test_the_clinician_pages_link_to_it_for_a_lead_only(client, clinician_user):
+    client.force_login(clinician_user)
+    assert 'href="/clinic/"' not in client.get("/clinician/").content.decode()
+    owner = StaffFactory(username="owner", roles=["Clinician", CLINIC_LEAD])
+    client.force_login(owner)
+    assert 'href="/clinic/"' in client.get("/clinician/").content.decode()
