@@ -1,8 +1,8 @@
 from functools import cache
 
 from django.conf import settings
-from django.utils.functional import SimpleLazyObject
 from django.urls import get_script_prefix, reverse
+from django.utils.functional import SimpleLazyObject
 
 # The public layout's links (header and footer), reversed once per process: every public page
 # shows all seven, and reverse() was a visible share of a page's time.
