@@ -21,8 +21,8 @@ from .forms import PeriodForm, default_period
 
 def _period(request: HttpRequest):
     """(form, period or None): the period from the query string, or the last 90 days."""
-    data = request.GET if "start" in request.GET or "end" in request.GET else None
-    form = PeriodForm(data or default_period(timezone.localdate()))
+    data = {**default_period(timezone.localdate()), **request.GET.dict()}
+    form = PeriodForm(data)
     if not form.is_valid():
         return form, None
     cleaned = form.cleaned_data
