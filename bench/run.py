@@ -40,6 +40,7 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import F  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -92,6 +93,15 @@ class Target:
     patient_get: bool = False
     location_suffix: str = ""  # for a 302: where it must lead
     result: dict = field(default_factory=dict)
+
+
+def _clinic_path() -> str:
+    today = timezone.localdate()
+    period = {"start": (today - timedelta(days=365)).isoformat(), "end": today.isoformat()}
+    return f"/clinic/?{urlencode({**period, 'clinic': 'both'})}"
+
+
+CLINIC_PATH = _clinic_path()
 
 
 def staff_cookie(username: str) -> str:
@@ -197,6 +207,12 @@ def prepare(tmp: Path) -> tuple[list[Target], dict]:
             ["/clinician/"],
             marker="<main",
             cookie=staff_cookie("bench-clinician"),
+        ),
+        Target(
+            "clinic page (a year, both clinics)",
+            [CLINIC_PATH],
+            marker='role="img"',
+            cookie=staff_cookie("bench-lead"),
         ),
     ]
     facts = {"desk_day": day, "desk_location": slug, "desk_count": count}
@@ -450,8 +466,30 @@ def page_queries(client: Client, path: str) -> int:
     return len(queries)
 
 
+def clinic_query_figures() -> dict:
+    """Queries of the clinic page with every bench intake (5,000) in its period, then with 150
+    of them (the others moved three years back, inside a transaction rolled back after)."""
+    lead = Client(HTTP_HOST="127.0.0.1")
+    lead.force_login(User.objects.get(username="bench-lead"), backend=MODEL_BACKEND)
+    figures = {"clinic_intakes": Submission.objects.count()}
+    try:
+        with transaction.atomic():  # both inside it: the schedule cache is not used there
+            figures["clinic_all"] = page_queries(lead, CLINIC_PATH)
+            keep = list(Submission.objects.order_by("pk").values_list("pk", flat=True)[:150])
+            Submission.objects.exclude(pk__in=keep).update(
+                created_at=F("created_at") - timedelta(days=3 * 365),
+                submitted_at=F("submitted_at") - timedelta(days=3 * 365),
+            )
+            figures["clinic_150"] = page_queries(lead, CLINIC_PATH)
+            raise Rollback
+    except Rollback:
+        pass
+    return figures
+
+
 def query_figures(facts: dict) -> dict:
-    """Queries of the desk day view and the clinician queue at 5 and at 150 items."""
+    """Queries of the desk day view and the clinician queue at 5 and at 150 items, and of the
+    clinic page at 150 and 5,000 intakes."""
     desk = Client(HTTP_HOST="127.0.0.1")
     desk.force_login(User.objects.get(username="bench-desk"), backend=MODEL_BACKEND)
     clin = Client(HTTP_HOST="127.0.0.1")
@@ -509,6 +547,7 @@ def query_figures(facts: dict) -> dict:
             raise Rollback
     except Rollback:
         pass
+    figures.update(clinic_query_figures())
     return figures
 
 
@@ -660,6 +699,11 @@ def report(targets, floor, slots, queries, weights, facts, started, load_start) 
         f"| clinician queue: queries at 5 / 150 intakes (full bench queue: "
         f"{queries['queue_full']}) | {queries['queue_5']} / {queries['queue_150']} | equal | "
         f"{verdict(queries['queue_5'] == queries['queue_150'])} |"
+    )
+    out(
+        f"| clinic page: queries at 150 / {queries['clinic_intakes']} intakes | "
+        f"{queries['clinic_150']} / {queries['clinic_all']} | equal | "
+        f"{verdict(queries['clinic_150'] == queries['clinic_all'])} |"
     )
     for name, weight in weights.items():
         detail = ", ".join(f"{n} {g / 1024:.1f}" for n, _raw, g in weight["rows"])

@@ -378,6 +378,8 @@ class Appointment(models.Model):
     # Still to come (or under way): what makes an intake's "next visit" (booking.services).
     UPCOMING_STATUSES = (Status.BOOKED, Status.CHECKED_IN)
     CANCELLED_STATUSES = (Status.CANCELLED_PATIENT, Status.CANCELLED_CLINIC, Status.LATE_CANCEL)
+    # The runner came (the clinic page's "attended").
+    ATTENDED_STATUSES = (Status.CHECKED_IN, Status.COMPLETED)
 
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
     clinician = models.ForeignKey(Clinician, on_delete=models.PROTECT, related_name="appointments")

@@ -208,6 +208,7 @@ class AuditEvent(models.Model):
         INTAKE_LINKED = "intake_linked", "Linked an intake to a patient"
         FLAG_CLEARED = "flag_cleared", "Cleared a red flag for booking"
         EXPORT = "export", "Exported data"
+        VIEW_CLINIC = "view_clinic", "Viewed the clinic page"
         LOGIN = "login", "Signed in"
         LOGIN_FAILED = "login_failed", "Failed sign-in"
         LOGOUT = "logout", "Signed out"

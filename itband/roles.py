@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied
 
 FRONT_DESK = "Front desk"
 CLINICIAN = "Clinician"
-ROLE_NAMES = (FRONT_DESK, CLINICIAN)
+# The owner and senior clinicians: the clinic page (/clinic/), the clinic's figures.
+CLINIC_LEAD = "Clinic lead"
+ROLE_NAMES = (FRONT_DESK, CLINICIAN, CLINIC_LEAD)
 
 
 def has_role(user, role: str) -> bool:
@@ -31,6 +33,10 @@ def is_front_desk(user) -> bool:
 
 def is_clinician(user) -> bool:
     return has_role(user, CLINICIAN)
+
+
+def is_clinic_lead(user) -> bool:
+    return has_role(user, CLINIC_LEAD)
 
 
 def role_required(*roles: str) -> Callable:

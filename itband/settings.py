@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "desk",
     "clinician",
     "outcomes",
+    "clinic",
 ]
 
 MIDDLEWARE = [

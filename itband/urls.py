@@ -25,6 +25,7 @@ urlpatterns = [
     path("clinician/", include("clinician.urls")),
     path("desk/", include("desk.urls")),
     path("outcomes/", include("outcomes.urls")),
+    path("clinic/", include("clinic.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

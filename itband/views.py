@@ -14,7 +14,7 @@ from .http import database_unavailable_response
 from .middleware import DATABASE_DOWN_ERRORS
 from .models import AuditEvent, SitePage
 from .readiness import readiness
-from .roles import CLINICIAN, FRONT_DESK, has_role
+from .roles import CLINIC_LEAD, CLINICIAN, FRONT_DESK, has_role
 
 DRIVERS = (
     (
@@ -80,6 +80,8 @@ def staff_home(request: HttpRequest) -> HttpResponse:
         return redirect("/desk/")
     if has_role(request.user, CLINICIAN):
         return redirect("/clinician/")
+    if has_role(request.user, CLINIC_LEAD):
+        return redirect("/clinic/")
     return render(request, "itband/no_role.html", status=403)
 
 

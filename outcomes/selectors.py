@@ -1,5 +1,7 @@
 """Outcome check-ins: the reads (a constant number of queries per page)."""
 
+from django.db.models import ExpressionWrapper, F, IntegerField, OuterRef, Q, Subquery
+
 from booking.models import Appointment
 
 from . import chart, instruments
@@ -93,3 +95,29 @@ def open_tablet_baseline(enrolment: Enrolment) -> CheckIn | None:
         .only("token", "kind")
         .first()
     )
+
+
+# --- For aggregate reads (the clinic page): the MCID rule as SQL ------------------------------
+
+
+def baseline_value(field: str) -> Subquery:
+    """The submitted baseline's value of ``field`` for the check-in's enrolment (a correlated
+    subquery: annotate a CheckIn queryset with it)."""
+    return Subquery(
+        CheckIn.objects.submitted()
+        .filter(enrolment=OuterRef("enrolment"), kind=CheckIn.Kind.BASELINE)
+        .values(field)[:1]
+    )
+
+
+def improvement_expression(instrument: instruments.Instrument, *, now: str, baseline: str):
+    """``instruments.change`` in SQL: the improvement in the instrument's own direction
+    (NULL without both values). The rule's numbers come from the instrument's data."""
+    return ExpressionWrapper(
+        (F(now) - F(baseline)) * instrument.mcid_direction, output_field=IntegerField()
+    )
+
+
+def reached_mcid_q(instrument: instruments.Instrument, *, improvement: str) -> Q:
+    """``instruments.reached_mcid`` as a filter over an annotated improvement."""
+    return Q(**{f"{improvement}__gte": instrument.mcid})

@@ -7,7 +7,8 @@ including those inside functions.
 - itband (the project: settings, accounts, outbox) imports no app, except in its root URLconf,
   which wires them in;
 - outcomes (check-ins) may import booking and assessments, never the staff workspaces; booking
-  and assessments never import outcomes (booking announces a booking on booking.signals).
+  and assessments never import outcomes (booking announces a booking on booking.signals);
+- clinic (the clinic page) reads booking, assessments and outcomes; none of them imports it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-APPS = ("assessments", "booking", "desk", "clinician", "outcomes")
+APPS = ("assessments", "booking", "desk", "clinician", "outcomes", "clinic")
 WORKSPACES = ("desk", "clinician")
 
 
@@ -68,6 +69,22 @@ def test_the_domain_never_imports_outcomes(package):
         if "outcomes" in imported_top_names(path)
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize("package", ["booking", "assessments", "outcomes", "desk", "clinician"])
+def test_nothing_imports_the_clinic_page(package):
+    offenders = [
+        str(path.relative_to(REPO_ROOT))
+        for path in sources(package)
+        if "clinic" in imported_top_names(path)
+    ]
+    assert offenders == []
+
+
+def test_the_clinic_app_has_no_models():
+    from django.apps import apps
+
+    assert list(apps.get_app_config("clinic").get_models()) == []
 
 
 def test_the_outcome_instruments_and_chart_import_no_django():

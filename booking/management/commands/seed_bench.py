@@ -38,7 +38,7 @@ from booking.models import (
 )
 from booking.schedule_cache import schedule_changed
 from itband.models import User
-from itband.roles import CLINICIAN, FRONT_DESK
+from itband.roles import CLINIC_LEAD, CLINICIAN, FRONT_DESK
 
 DOMAIN = "bench.example.com"
 KEY_PREFIX = "bench:"
@@ -59,7 +59,11 @@ CLINICIANS = (
 )
 BLOCKS = ((time(7), time(12)), (time(13), time(19)))
 SATURDAY = (time(8), time(12))
-STAFF = (("bench-desk", FRONT_DESK), ("bench-clinician", CLINICIAN))
+STAFF = (
+    ("bench-desk", FRONT_DESK),
+    ("bench-clinician", CLINICIAN),
+    ("bench-lead", CLINIC_LEAD),  # the clinic page
+)
 FIRST = ("Alex", "Jamie", "Riley", "Morgan", "Casey", "Taylor", "Jordan", "Quinn", "Rowan", "Sky")
 LAST = ("Nguyen", "Smith", "Garcia", "Okafor", "Kim", "Rossi", "Haddad", "Brown", "Silva", "Ito")
 

@@ -1,5 +1,6 @@
 """Deterministic demo data: the two clinics and the demo staff. Safe to run again."""
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
@@ -7,7 +8,7 @@ from django.db import transaction
 
 from booking.models import Location
 from itband.models import User
-from itband.roles import CLINICIAN, FRONT_DESK
+from itband.roles import CLINIC_LEAD, CLINICIAN, FRONT_DESK
 
 LOCATIONS = (
     {
@@ -37,7 +38,8 @@ LOCATIONS = (
 STAFF = (
     # username, first, last, groups, superuser
     ("frontdesk", "Fran", "Desk", (FRONT_DESK,), False),
-    ("clinician", "Dana", "Cohen", (CLINICIAN,), False),
+    ("clinician", "Dana", "Cohen", (CLINICIAN, CLINIC_LEAD), False),  # the owner
+    ("lead", "Lee", "Lead", (CLINIC_LEAD,), False),
     ("admin", "Avery", "Admin", (), True),
 )
 
@@ -92,3 +94,9 @@ class Command(BaseCommand):
 
         seed_assessment_demo()
         seed_booking_demo()
+        # Apps built on booking (the clinic page's months of history) add their demo data
+        # through their app config, so that booking never imports them.
+        for config in apps.get_app_configs():
+            seed = getattr(config, "seed_demo", None)
+            if callable(seed):
+                seed()

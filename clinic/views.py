@@ -1,0 +1,96 @@
+"""The clinic page and its CSV exports: login and the "Clinic lead" role (two-factor as for
+every staff page, by middleware); every view and export is audited. The figures come from
+``selectors`` through ``report`` (which applies the small-count suppression)."""
+
+import csv
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from itband.audit import audit_record
+from itband.http import mark_no_store
+from itband.models import AuditEvent
+from itband.roles import CLINIC_LEAD, role_required
+
+from . import report, selectors
+from .forms import PeriodForm, default_period
+
+
+def _period(request: HttpRequest):
+    """(form, period or None): the period from the query string, or the last 90 days."""
+    data = {**default_period(timezone.localdate()), **request.GET.dict()}
+    form = PeriodForm(data)
+    if not form.is_valid():
+        return form, None
+    cleaned = form.cleaned_data
+    period = selectors.period_for(
+        start=cleaned["start"], end=cleaned["end"], choice=cleaned["clinic"]
+    )
+    return form, period
+
+
+def _describe(period) -> str:
+    return f"{period.choice} {period.start:%Y-%m-%d}..{period.end:%Y-%m-%d}"
+
+
+@role_required(CLINIC_LEAD)
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    form, period = _period(request)
+    if period is None:
+        response = render(request, "clinic/overview.html", {"form": form}, status=400)
+        return mark_no_store(response)
+    tables = report.all_tables(period)
+    query = urlencode(
+        {"start": period.start.isoformat(), "end": period.end.isoformat(), "clinic": period.choice}
+    )
+    sections = [
+        ("funnel", "The funnel"),
+        ("profile", "The profile mix and outcomes"),
+        ("operations", "Operations"),
+    ]
+    context = {
+        "form": form,
+        "period": period,
+        "query": query,
+        "sections": [
+            (key, title, [t for t in tables if t.section == key]) for key, title in sections
+        ],
+    }
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.VIEW_CLINIC,
+        object_type="clinic.report",
+        detail=_describe(period),
+    )
+    return mark_no_store(render(request, "clinic/overview.html", context))
+
+
+@role_required(CLINIC_LEAD)
+@require_GET
+def export_csv(request: HttpRequest, key: str) -> HttpResponse:
+    _form, period = _period(request)
+    if period is None:
+        return mark_no_store(HttpResponse("Invalid period.", status=400, content_type="text/plain"))
+    table = report.table(period, key)
+    if table is None:
+        raise Http404("no such table")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="clinic-{key}-{period.choice}-'
+        f'{period.start:%Y%m%d}-{period.end:%Y%m%d}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(table.columns)
+    writer.writerows(table.rows)  # the same suppressed cells as the page
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.EXPORT,
+        object_type="clinic.report",
+        object_id=key,
+        detail=_describe(period),
+    )
+    return mark_no_store(response)
