@@ -10,7 +10,9 @@ from booking.waitlist_simulation import simulate
 from itband.models import OutboxMessage
 from tests.factories import booking_clinic
 
-pytestmark = [pytest.mark.django_db, pytest.mark.date_sensitive]
+# Not date_sensitive: a replay of days is heavy for the date sweep, and the waitlist's own
+# tests (test_waitlist.py, test_waitlist_pages.py) run at every instant of it.
+pytestmark = pytest.mark.django_db
 
 
 def test_the_simulation_fills_freed_times_and_keeps_nothing(reference_data, capsys):
