@@ -140,3 +140,27 @@ def test_the_clinician_pages_link_to_it_for_a_lead_only(client, clinician_user):
     owner = StaffFactory(username="owner", roles=["Clinician", CLINIC_LEAD])
     client.force_login(owner)
     assert 'href="/clinic/"' in client.get("/clinician/").content.decode()
+
+
+def test_the_figures_are_kept_five_minutes_and_every_view_is_still_audited(
+    lead_client, pinned_clock
+):
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for n in range(6):
+        submitted_intake(email=f"r{n}@example.com", primary_driver="hip_mobility")
+    first = lead_client.get("/clinic/").content.decode()
+    assert '<th scope="row">Hip mobility</th><td>6</td>' in first
+    assert "Figures as of" in first
+    submitted_intake(email="r7@example.com", primary_driver="hip_mobility")
+    with CaptureQueriesContext(connection) as kept:
+        again = lead_client.get("/clinic/").content.decode()
+    assert '<th scope="row">Hip mobility</th><td>6</td>' in again  # the kept figures
+    assert not any("assessments_submission" in q["sql"] for q in kept.captured_queries)
+    pinned_clock.shift(timedelta(minutes=5, seconds=1))
+    fresh = lead_client.get("/clinic/").content.decode()
+    assert '<th scope="row">Hip mobility</th><td>7</td>' in fresh
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.VIEW_CLINIC).count() == 3
