@@ -4,7 +4,8 @@
 2. check every target once (expected status and a marker), so a redirect to the login page can
    never pass for a fast page;
 3. wrk at 16 connections for ~10 s per page and for the floor (/bench/floor/); only 2xx/3xx
-   count as OK; a run is repeated when other processes used the CPU meanwhile;
+   count as OK; a run is repeated when other processes used the CPU meanwhile; the floor again
+   for 3 s just before each page, whose share is of that floor;
 4. in process: slot computation time and queries, queries per staff page at 5 and 150 items;
 5. page weight of the landing page and a questionnaire step (gzip);
 6. the table on stdout, and docs/benchmarks.md between its result markers.
@@ -73,7 +74,13 @@ POST_DRAFTS = 256
 NOISY_FOREIGN_CORES = 0.25  # other processes' CPU during a run above this: run it again
 MAX_ATTEMPTS = 3
 P95_TARGET_MS = 100
-FLOOR_SHARE_TARGET = 0.15
+# Issue 14's targets, as shares of the floor: patient GETs at least 12 %, staff pages 5 %.
+PATIENT_SHARE_TARGET = 0.12
+STAFF_SHARE_TARGET = 0.05
+# The floor is measured again just before each page (this many seconds): the shared machine's
+# speed drifts by half within minutes, and a page compared with a floor measured at another
+# speed says nothing.
+FLOOR_CHECK_SECONDS = 3
 WEIGHT_TARGET_KB = 150
 SLOT_QUERY_TARGET = 4
 CLINICIAN_DAY_TARGET_MS = 3.0
@@ -91,6 +98,7 @@ class Target:
     body: str = ""
     cookie: str = ""
     patient_get: bool = False
+    staff: bool = False  # a staff page (issue 14: at least 5 % of the floor)
     location_suffix: str = ""  # for a 302: where it must lead
     result: dict = field(default_factory=dict)
 
@@ -201,18 +209,21 @@ def prepare(tmp: Path) -> tuple[list[Target], dict]:
             [f"/desk/?{urlencode({'date': day, 'location': slug})}"],
             marker="<main",
             cookie=staff_cookie("bench-desk"),
+            staff=True,
         ),
         Target(
             "clinician queue",
             ["/clinician/"],
             marker="<main",
             cookie=staff_cookie("bench-clinician"),
+            staff=True,
         ),
         Target(
             "clinic page (a year, both clinics)",
             [CLINIC_PATH],
             marker='role="img"',
             cookie=staff_cookie("bench-lead"),
+            staff=True,
         ),
     ]
     facts = {"desk_day": day, "desk_location": slug, "desk_count": count}
@@ -651,16 +662,23 @@ def report(targets, floor, slots, queries, weights, facts, started, load_start) 
     )
     out("")
     out(
-        "| page | req/s (2xx/3xx) | × floor | p50 ms | p95 ms | errors | load 1 min | "
-        "other CPU | p95 < 100 ms | ≥ 15 % of floor |"
+        "| page | req/s (2xx/3xx) | floor just before | × floor | p50 ms | p95 ms | errors | "
+        "load 1 min | other CPU | p95 < 100 ms | share target |"
     )
-    out("|---|---:|---:|---:|---:|---:|---:|---:|---|---|")
+    out("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     for target in targets:
         r = target.result
-        share = r["rps"] / floor_rps if floor_rps else 0
-        share_verdict = verdict(share >= FLOOR_SHARE_TARGET) if target.patient_get else "–"
+        reference = r.get("floor_rps") or floor_rps
+        share = r["rps"] / reference if reference else 0
+        if target.patient_get:
+            share_verdict = f"≥ 12 %: {verdict(share >= PATIENT_SHARE_TARGET)}"
+        elif target.staff:
+            share_verdict = f"≥ 5 %: {verdict(share >= STAFF_SHARE_TARGET)}"
+        else:
+            share_verdict = "–"
         out(
-            f"| {target.name} | {r['rps']:.0f} | {share:.0%} | {r['p50_ms']:.1f} | "
+            f"| {target.name} | {r['rps']:.0f} | {reference:.0f} | {share:.0%} | "
+            f"{r['p50_ms']:.1f} | "
             f"{r['p95_ms']:.1f} | {r['errors']} | {r['load']:.2f} | {r['foreign']:.2f} | "
             f"{verdict(r['p95_ms'] < P95_TARGET_MS) if target is not floor_target(targets) else '–'}"
             f" | {share_verdict} |"
@@ -761,6 +779,9 @@ def main() -> int:
         if ARGS.only and target is not targets[0] and ARGS.only not in target.name:
             target.result.update(rps=0, p50_ms=0, p95_ms=0, errors=0, load=0, foreign=0)
             continue
+        if target is not targets[0]:
+            floor_now = run_wrk(ARGS.base, targets[0], FLOOR_CHECK_SECONDS)
+            target.result["floor_rps"] = floor_now["rps"]
         target.result.update(measure(ARGS.base, target, ARGS.seconds, roots))
     print("in process: slots and queries", flush=True)
     slots = slot_figures()

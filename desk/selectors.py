@@ -157,7 +157,7 @@ def day_book(*, slug: str, day: date, now: datetime | None = None) -> DayBook:
         if off is not None:
             visit = replace(visit, clinician_off=off.reason or "time off")
         holding.append(visit)
-    holding.extend(held_times(shown, start, end, zone, now=now))
+    holding.extend(held_times(frame.holds, zone, now=now))
     blocks = [
         grid.Block(b.clinician_id, b.location.slug, b.location.name, b.start, b.end)
         for column in ordered
@@ -204,13 +204,16 @@ class DayFrame:
     hours: list[WeeklyAvailability]  # by clinician name, then start
     time_off: dict[int, list[grid.Span]]  # by clinician
     closures: dict[str, str]  # location slug → reason
+    holds: list[tuple] = field(default_factory=list)  # waitlist holds (held_times' rows)
 
 
 def day_frame(shown: list[Location], day: date, start: datetime, end: datetime) -> DayFrame:
     """The day's working hours, time off and closures at the clinics shown: the rows the slot
     engine reads, so this process's copy of them serves (booking.schedule_cache: cleared by
-    every change to them, shared generation checked each second). Only the grid's shading
-    comes from here; booking a free cell checks the time against the database."""
+    every change to them, shared generation checked each second), with the times held for
+    waitlist runners (a hold is a schedule row too: its expiry is checked when shown). Only
+    the grid's shading and holds come from here; booking a free cell checks the time against
+    the database."""
 
     def load() -> DayFrame:
         hours = list(
@@ -228,7 +231,15 @@ def day_frame(shown: list[Location], day: date, start: datetime, end: datetime) 
                 "location__slug", "reason"
             )
         )
-        return DayFrame(hours, time_off, closures)
+        holds = list(
+            WaitlistOffer.objects.filter(
+                status=WaitlistOffer.Status.HELD,
+                location__in=shown,
+                start__gte=start,
+                start__lt=end,
+            ).values_list(*HOLD_COLUMNS)
+        )
+        return DayFrame(hours, time_off, closures, holds)
 
     key = ("desk-day", tuple(location.pk for location in shown), day)
     return schedule_cache.cached(key, load)
@@ -334,17 +345,16 @@ def day_visits(locations: list[Location], start: datetime, end: datetime, zone) 
     return visits
 
 
-def held_times(locations, start: datetime, end: datetime, zone, *, now: datetime) -> list[Visit]:
-    """Times held for a waitlist runner that day (booking.waitlist), as grid blocks: the desk
-    sees whom for and until when, and releases the hold from the waitlist page."""
-    rows = (
-        WaitlistOffer.objects.holding(now)
-        .filter(location__in=locations, start__gte=start, start__lt=end)
-        .values_list(
-            "pk", "clinician_id", "start", "end", "expires_at", "entry__first_name",
-            "entry__last_name", "appointment_type__name", "location__name",
-        )
-    )  # fmt: skip
+HOLD_COLUMNS = (
+    "pk", "clinician_id", "start", "end", "expires_at", "entry__first_name", "entry__last_name",
+    "appointment_type__name", "location__name",
+)  # fmt: skip
+
+
+def held_times(rows: list[tuple], zone, *, now: datetime) -> list[Visit]:
+    """Times held for a waitlist runner that day (booking.waitlist; ``HOLD_COLUMNS`` rows), as
+    grid blocks: the desk sees whom for and until when, and releases the hold from the
+    waitlist page. A hold past its time is not shown, even before the sweep closes it."""
     waitlist_url = reverse("desk:waitlist")
     return [
         Visit(
@@ -362,6 +372,7 @@ def held_times(locations, start: datetime, end: datetime, zone, *, now: datetime
             end=finish,
         )
         for pk, clinician_id, begin, finish, expires, first, last, type_name, location_name in rows
+        if expires > now
     ]
 
 
