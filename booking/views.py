@@ -58,6 +58,16 @@ def _block(request, intake) -> rules.BookingBlock | None:
     return rules.hold_block(request) or block
 
 
+def red_flag_gate(request, intake) -> HttpResponse | None:
+    """The page to show instead, on every page that books or puts a runner on the waitlist:
+    the refusal of a red flag (the token's own, this browser's, or one found by the token's
+    details), else, without an intake, the safety page this browser's own answer held."""
+    block = _block(request, intake)
+    if block is not None:
+        return _refused(request, block)
+    return _cold_hold(request) if intake is None else None
+
+
 def _cold_hold(request) -> HttpResponse | None:
     """The safety page again for a browser that ticked an emergency or urgent sign on the
     booking page's own safety question in the last 14 days (booking without an intake only:
@@ -119,11 +129,8 @@ def start(request):
     data = request.POST if request.method == "POST" else request.GET
     intake = intake_from(data.get("intake"))
     unknown_intake = bool(data.get("intake")) and intake is None
-    block = _block(request, intake)
-    if block is not None:
-        return _refused(request, block)
-    if intake is None and (held := _cold_hold(request)) is not None:
-        return held
+    if (stopped := red_flag_gate(request, intake)) is not None:
+        return stopped
     selection = select(data, intake=intake)
     needs_screen = selection.complete and rules.screen_required(selection.appointment_type, intake)
     if request.method == "POST":
@@ -276,11 +283,8 @@ def details(request):
     """Step 2: who is coming. The server re-validates the time when the form is sent."""
     data = request.POST if request.method == "POST" else request.GET
     intake = intake_from(data.get("intake"))
-    block = _block(request, intake)
-    if block is not None:
-        return _refused(request, block)
-    if intake is None and (held := _cold_hold(request)) is not None:
-        return held
+    if (stopped := red_flag_gate(request, intake)) is not None:
+        return stopped
     selection = select(data, intake=intake, fresh=request.method == "POST")
     if not selection.complete:
         messages.info(request, "Please choose a clinic, an appointment type and a time.")

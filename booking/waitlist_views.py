@@ -19,7 +19,7 @@ from . import directory, rules, services, waitlist, waitlist_times
 from .forms import WaitlistJoinForm
 from .models import WaitlistEntry, WaitlistOffer
 from .picker import ANY, SCREEN_PARAMETER, SCREEN_PASSED, intake_from, select
-from .views import _block, _cold_hold, _refused
+from .views import _refused, red_flag_gate
 
 DEFAULT_WAIT = timedelta(days=28)
 
@@ -41,11 +41,8 @@ def join(request):
     asks the safety question first (on the booking page)."""
     data = request.POST if request.method == "POST" else request.GET
     intake = intake_from(data.get("intake"))
-    block = _block(request, intake)
-    if block is not None:
-        return _refused(request, block)
-    if intake is None and (held := _cold_hold(request)) is not None:
-        return held
+    if (stopped := red_flag_gate(request, intake)) is not None:
+        return stopped
     selection = select(data, intake=intake)
     types = {t.slug: t for t in selection.types}
     chosen_type = types.get(data.get("appointment_type") or data.get("type") or "")

@@ -287,3 +287,22 @@ def test_the_desk_waitlist_takes_the_same_queries_for_5_and_50_runners(
         response = client.get("/desk/waitlist/")
     assert len(response.context["rows"]) == 50
     assert len(fifty) == len(five)
+
+
+def test_a_browser_that_stopped_at_a_red_flag_cannot_join(client, clinic, day):
+    """The cold safety question's answer holds the browser (booking.views.red_flag_gate):
+    the waitlist's form, its "safety=none" link and its POST all show the safety page."""
+    stopped = client.post(
+        "/book/",
+        {"location": clinic.location.slug, "type": "initial-evaluation", "signs": ["calf_clot"]},
+    )
+    assert "Please get emergency care now" in stopped.content.decode()
+    for response in (
+        client.get(JOIN, {"location": clinic.location.slug, "type": "initial-evaluation",
+                          "safety": "none"}),
+        client.post(JOIN, join_post(clinic, day)),
+    ):  # fmt: skip
+        html = response.content.decode()
+        assert response.status_code == 200 and "Please get emergency care now" in html
+        assert "Join the waitlist</button>" not in html
+    assert not WaitlistEntry.objects.exists()
