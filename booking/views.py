@@ -83,6 +83,13 @@ def _identity_refused(request, *, block=None, existing: Appointment | None = Non
     visit they hold at that time. One page for both, naming neither; what to do next goes to
     the address on file (never the typed one), and the refusal is audited without answers or
     contact details."""
+    record_identity_refusal(request, block=block, existing=existing)
+    return render(request, "booking/check_email.html")
+
+
+def record_identity_refusal(request, *, block=None, existing: Appointment | None = None) -> None:
+    """What a refusal by the details typed does besides its neutral page: tell the address on
+    file, and audit it."""
     if block is not None:
         services.booking_refusal_notify(block=block)
         audit_record(
@@ -100,7 +107,6 @@ def _identity_refused(request, *, block=None, existing: Appointment | None = Non
             obj=existing,
             detail="a visit of the same runner at that time",
         )
-    return render(request, "booking/check_email.html")
 
 
 def _screen(

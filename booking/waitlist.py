@@ -95,6 +95,32 @@ def waitlist_join(
     )
     if block is not None:
         raise services.BookingBlocked(block)
+    already = (
+        WaitlistEntry.objects.filter(
+            status=WaitlistEntry.Status.WAITING,
+            appointment_type=appointment_type,
+            email__iexact=patient.email.strip(),
+        )
+        .order_by("created_at")
+        .first()
+    )
+    if already is not None:
+        # One place per address and type of visit: the form may be filled by anyone who knows
+        # the details, so it changes nothing; the existing link goes to that address again
+        # (once an hour at most).
+        outbox_enqueue(
+            key=f"waitlist-joined:{already.pk}:{now:%Y%m%d%H}",
+            to=already.email,
+            template="waitlist_joined",
+            context={
+                "entry": already,
+                "locations": list(already.locations.all()),
+                "again": True,
+                **entry_words(already),
+            },
+            topic=f"waitlist:{already.pk}",
+        )
+        return already
     details = asdict(patient)
     with transaction.atomic():
         entry = WaitlistEntry.objects.create(
@@ -144,6 +170,18 @@ def waitlist_leave(
     for offer in locked.offers.filter(status=WaitlistOffer.Status.HELD):
         _close(offer, WaitlistOffer.Status.WITHDRAWN, now)
     return locked
+
+
+def entry_block(entry: WaitlistEntry, *, now: datetime):
+    """The booking rule for a waiting runner (booking.rules): their intake's flag, or one
+    found by their details."""
+    return rules.booking_block_for(
+        intake=entry.submission,
+        email=entry.email,
+        last_name=entry.last_name,
+        date_of_birth=entry.date_of_birth,
+        now=now,
+    )
 
 
 def patient_details(entry: WaitlistEntry) -> services.PatientDetails:
@@ -265,6 +303,8 @@ def offer_next(*, entry_id: int, now: datetime) -> WaitlistOffer | None:
         )
         if entry is None or entry.offers.filter(status=WaitlistOffer.Status.HELD).exists():
             return None
+        if entry_block(entry, now=now) is not None:
+            return None  # a red flag since joining: no offers (claiming would be refused too)
         options = suitable_times(entry, now=now)
         if not options:
             return None
@@ -288,6 +328,9 @@ def offer_by_hand(
         locked = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
         if locked.status != WaitlistEntry.Status.WAITING:
             raise services.AppointmentNotActive
+        block = entry_block(locked, now=now)
+        if block is not None:
+            raise services.BookingBlocked(block)
         for held in locked.offers.filter(status=WaitlistOffer.Status.HELD):
             _close(held, WaitlistOffer.Status.RELEASED, now)
         day = start.astimezone(location.zone).date()

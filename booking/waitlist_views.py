@@ -19,7 +19,7 @@ from . import directory, rules, services, waitlist, waitlist_times
 from .forms import WaitlistJoinForm
 from .models import WaitlistEntry, WaitlistOffer
 from .picker import ANY, SCREEN_PARAMETER, SCREEN_PASSED, intake_from, select
-from .views import _refused, red_flag_gate
+from .views import _refused, record_identity_refusal, red_flag_gate
 
 DEFAULT_WAIT = timedelta(days=28)
 
@@ -80,7 +80,7 @@ def join(request):
         return render(request, "booking/waitlist_join.html", _join_context(selection, form))
     clinician_value = form.cleaned_data["clinician"]
     try:
-        entry = waitlist.waitlist_join(
+        waitlist.waitlist_join(
             patient=form.patient_details(),
             locations=[
                 loc for loc in selection.locations if loc.slug in form.cleaned_data["locations"]
@@ -96,13 +96,14 @@ def join(request):
             submission=intake,
         )
     except services.BookingBlocked as error:
-        return _refused(request, error.block)
-    messages.success(
-        request,
-        "You are on the waitlist. We have emailed you this page's link: keep it to see or "
-        "leave the waitlist.",
-    )
-    return redirect(entry)
+        if error.block.own and error.block.intake is not None:
+            return _refused(request, error.block)  # the intake's own safety page
+        # A red flag found by the details typed, which anyone may know: the same page as a
+        # runner who joined, and the reason goes to the address on file.
+        record_identity_refusal(request, block=error.block)
+        return render(request, "booking/waitlist_check_email.html")
+    # Never the entry's link here: the details typed may be someone else's. It goes by email.
+    return render(request, "booking/waitlist_check_email.html")
 
 
 def _join_context(selection, form) -> dict:

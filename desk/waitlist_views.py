@@ -73,6 +73,13 @@ def waitlist_offer(request: HttpRequest, pk: int) -> HttpResponse:
         except services.SlotTaken:
             messages.error(request, "That time has just been taken. Choose another.")
             return redirect("desk:waitlist-offer", pk=entry.pk)
+        except services.BookingBlocked:
+            messages.error(
+                request,
+                f"{entry.full_name} has an emergency or urgent red flag that a clinician has not "
+                "cleared: no time can be offered until then.",
+            )
+            return redirect("desk:waitlist")
         audit_record(request=request, action="waitlist_offer", obj=offer)
         messages.success(
             request,

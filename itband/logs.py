@@ -19,7 +19,8 @@ class NoRequestBodyReporterFilter(SafeExceptionReporterFilter):
 # A private link is the only key to a runner's answers or booking, or to a staff account (a
 # password reset, a two-factor set-up link): it never goes to a log.
 PRIVATE_LINK = re.compile(
-    r"(/assessment/|/book/manage/|/accounts/2fa/enrol/|/unsubscribe/|/outcomes/c/)[A-Za-z0-9_-]{16,}"
+    r"(/assessment/|/book/manage/|/book/waitlist/offer/|/book/waitlist/|/accounts/2fa/enrol/"
+    r"|/unsubscribe/|/outcomes/c/)[A-Za-z0-9_-]{16,}"
 )
 # Django's reset link: /accounts/reset/<uidb64>/<token>/ (both segments, whatever their shape).
 RESET_LINK = re.compile(r"(/accounts/reset/)[^/\s?#\"']+/[^/\s?#\"']+")

@@ -18,7 +18,7 @@ urlpatterns = [
         name="cancellation-policy",
     ),
     path("pages/<slug:slug>/", views.page, name="page"),
-    path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
+    path("unsubscribe/<slug:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
     path("assessment/", include("assessments.urls")),
     path("book/", include("booking.urls")),
     path("clinician/schedule/", clinician_schedule.my_schedule, name="my-schedule"),

@@ -5,6 +5,6 @@ from . import views
 app_name = "outcomes"
 
 urlpatterns = [
-    path("c/<str:token>/", views.checkin, name="checkin"),
+    path("c/<slug:token>/", views.checkin, name="checkin"),
     path("visit/<int:pk>/", views.visit, name="visit"),
 ]

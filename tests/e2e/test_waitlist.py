@@ -86,10 +86,18 @@ def test_a_runner_waits_is_offered_a_freed_time_and_books_it(
     page.get_by_label("Date of birth").fill("1991-03-04")
     page.get_by_label("I accept the cancellation policy.").check()
     page.get_by_role("button", name="Join the waitlist").click()
+    # The entry's link goes by email only (the details typed may be someone else's).
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    assert_accessible(page)
+    entry = WaitlistEntry.objects.get()
+    outbox_relay()
+    place = re.search(
+        r"https?://[^/\s]+(/book/waitlist/[\w-]{20,}/)", "\n".join(mail_texts(tmp_path))
+    )[1]
+    page.goto(f"{live_server.url}{place}")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your waitlist place")
     expect(page.get_by_text("first in line")).to_be_visible()
     assert_accessible(page)
-    entry = WaitlistEntry.objects.get()
 
     # Another runner cancels 10:00; the periodic work offers it and the relay sends it.
     services.appointment_cancel(appointment=booked[1], by="patient")

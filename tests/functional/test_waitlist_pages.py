@@ -106,7 +106,9 @@ def test_an_intake_prefills_the_runners_details(client, clinic):
 def test_joining_saves_the_entry_emails_its_link_and_the_runner_can_leave(client, clinic, day):
     response = client.post(JOIN, join_post(clinic, day))
     entry = WaitlistEntry.objects.get()
-    assert response.status_code == 302 and response["Location"] == entry.get_absolute_url()
+    # Never the entry's link on the page (the details may be someone else's): it goes by email.
+    assert response.status_code == 200 and "Check your email" in response.content.decode()
+    assert entry.token not in response.content.decode()
     assert entry.times == [weekday_morning(day), "sat-evening"] or set(entry.times) == {
         weekday_morning(day),
         "sat-evening",
@@ -145,11 +147,22 @@ def test_a_flagged_runner_cannot_join(client, clinic, day):
                            "advice": "Call us today."}]},
     )  # fmt: skip
     response = client.post(JOIN, join_post(clinic, day, intake=intake.token))
-    assert response.status_code == 200
+    assert response.status_code == 200 and "Please see a doctor today" in response.content.decode()
     assert not WaitlistEntry.objects.exists()
-    # By their details too, without the intake's token.
-    client.post(JOIN, join_post(clinic, day, email="casey@example.com"))
+    # By their details, without the intake's token: the very page a runner who joined gets.
+    by_details = client.post(JOIN, join_post(clinic, day, email="casey@example.com"))
     assert not WaitlistEntry.objects.exists()
+    joined = client.post(JOIN, join_post(clinic, day, email="someone.else@example.com"))
+    assert WaitlistEntry.objects.count() == 1
+
+    def strip(html: str) -> str:  # the per-response CSRF token and CSP nonce aside
+        html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+        return re.sub(r'nonce="[^"]+"', "", html)
+
+    assert by_details.status_code == joined.status_code == 200
+    assert strip(by_details.content.decode()) == strip(joined.content.decode())
+    # The reason went to the address on file, never to the page.
+    assert OutboxMessage.objects.filter(to="casey@example.com").exists()
     with pytest.raises(services.BookingBlocked):
         entry_of(clinic, day, submission=intake)
 
@@ -306,3 +319,42 @@ def test_a_browser_that_stopped_at_a_red_flag_cannot_join(client, clinic, day):
         assert response.status_code == 200 and "Please get emergency care now" in html
         assert "Join the waitlist</button>" not in html
     assert not WaitlistEntry.objects.exists()
+
+
+def test_joining_again_changes_nothing_and_sends_the_link_again(client, clinic, day):
+    client.post(JOIN, join_post(clinic, day))
+    again = client.post(
+        JOIN, join_post(clinic, day, email="WREN@example.com", times=["sun-evening"])
+    )
+    assert "Check your email" in again.content.decode()
+    entry = WaitlistEntry.objects.get()
+    assert "sun-evening" not in entry.times  # someone who knows the address changes nothing
+    emails = OutboxMessage.objects.filter(key__startswith=f"waitlist-joined:{entry.pk}")
+    assert emails.count() == 2
+    assert "already on it" in emails.order_by("created_at").last().body_text
+
+
+def test_a_runner_flagged_after_joining_is_offered_nothing(
+    client, front_desk_user, clinic, day, pinned_clock
+):
+    morning = local_time(clinic.location, day - timedelta(days=2), 10)
+    pinned_clock.move_to(morning)
+    entry = entry_of(clinic, day)
+    submitted_intake(
+        email="wren@example.com",
+        highest_flag="emergency",
+        result={"highest_flag": "emergency", "booking_allowed": False,
+                "flags": [{"code": "calf_clot", "level": "emergency", "title": "Clot sign",
+                           "advice": "Call 911."}]},
+    )  # fmt: skip
+    assert waitlist.waitlist_sweep(now=morning).offered == 0
+    client.force_login(front_desk_user)
+    page = client.get(f"/desk/waitlist/{entry.pk}/offer/").content.decode()
+    start = unescape(re.search(r'name="start" value="([^"]+)"', page)[1])
+    refused = client.post(
+        f"/desk/waitlist/{entry.pk}/offer/",
+        {"location": clinic.location.slug, "clinician": clinic.clinician.pk, "start": start},
+        follow=True,
+    )
+    assert "red flag that a clinician has not cleared" in refused.content.decode()
+    assert not WaitlistOffer.objects.exists()

@@ -34,6 +34,13 @@ def lenient(user=None) -> Client:
         "/book/manage/%00/calendar.ics",
         "/book/?intake=%00",
         "/book/details/?intake=%00",
+        "/book/waitlist/%00/",
+        "/book/waitlist/offer/%00/",
+        "/book/waitlist/?intake=%00&type=follow-up",
+        "/unsubscribe/%00/",
+        "/unsubscribe/a%00bcdefghijklmnopqrstuvwxyz/",
+        "/outcomes/c/%00/",
+        "/outcomes/c/a%00bcdefghijklmnopqrstuvwxyz/",
     ],
 )
 def test_public_urls(no_rate_limits, clinic, url):

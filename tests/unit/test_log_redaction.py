@@ -88,3 +88,10 @@ def test_gunicorn_reads_our_logger_and_it_redacts_access_and_error_lines():
     assert len(seen) == 2
     assert all(TOKEN not in line and "cb1xyz" not in line for line in seen), seen
     assert "/book/manage/[token]/" in seen[0]
+
+
+def test_waitlist_links_are_redacted():
+    for path in (f"/book/waitlist/{TOKEN}/", f"/book/waitlist/offer/{TOKEN}/"):
+        redacted = redact_private_links(f'"POST {path} HTTP/1.1" 302')
+        assert TOKEN not in redacted and "[token]/" in redacted
+    assert "/book/waitlist/offer/[token]/" in redact_private_links(f"/book/waitlist/offer/{TOKEN}/")
