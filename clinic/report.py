@@ -13,9 +13,11 @@ from assessments.scoring import DRIVER_LABELS
 from . import selectors
 from .charts import BarChart, BarInput, bar_chart
 from .suppression import (
+    breakdown_shares,
     drop_off,
     is_suppressed,
     share,
+    shown_breakdown,
     shown_count,
     shown_drop_off,
     shown_median,
@@ -65,10 +67,24 @@ def _steps_table(key, section, title, caption, unit, steps) -> Table:
     return Table(key, section, title, caption, columns, tuple(rows), chart)
 
 
+def _breakdown(key, title, pairs):
+    """Rows (label, count, share) and the chart of a breakdown (suppression.shown_breakdown)."""
+    counts = [count for _, count in pairs]
+    cells = shown_breakdown(counts)
+    shares = breakdown_shares(counts)
+    rows = tuple(
+        (label, cell, share_cell)
+        for (label, _), cell, share_cell in zip(pairs, cells, shares, strict=True)
+    )
+    bars = [
+        BarInput(label, count if cell == str(count) else None, cell)
+        for (label, count), cell in zip(pairs, cells, strict=True)
+    ]
+    return rows, bar_chart(key, title, bars)
+
+
 def _mix_table(key, section, title, caption, heading, pairs) -> Table:
-    total = sum(count for _, count in pairs)
-    rows = tuple((label, shown_count(n), shown_share(n, total)) for label, n in pairs)
-    chart = bar_chart(key, title, [_count_bar(label, n) for label, n in pairs])
+    rows, chart = _breakdown(key, title, pairs)
     return Table(key, section, title, caption, (heading, "Results", "Share"), rows, chart)
 
 
@@ -142,10 +158,8 @@ def desk_funnel_table(period) -> Table:
 
 def draft_pages_table(period) -> Table:
     pairs = selectors.draft_pages(period)
-    total = sum(count for _, count in pairs)
-    rows = tuple((label, shown_count(n), shown_share(n, total)) for label, n in pairs)
     title = "Where unfinished drafts stopped"
-    chart = bar_chart("draft-pages", title, [_count_bar(label, n) for label, n in pairs])
+    rows, chart = _breakdown("draft-pages", title, pairs)
     caption = (
         "Drafts of the current questionnaire started in the period and not submitted, by the "
         "page they stopped on (from the pages each moved past; drafts are deleted after 30 days)."

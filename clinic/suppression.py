@@ -9,9 +9,12 @@ percentage through ``shown_share``. Plain Python, no Django.
   cell back, so it is "—" instead. The same goes for a drop-off between two funnel steps and
   for a median over fewer than 5 values (``shown_median``).
 - Charts draw no bar for a suppressed cell (a bar's length would reveal it); they print "<5".
-- Limit (documented, not solved): breakdown tables carry no total row, so one suppressed cell
-  cannot be recovered by subtraction from its own table; totals elsewhere on the page (the
-  funnel's "reached a result") could still be combined with a breakdown by a determined reader.
+- A breakdown (results by driver, drafts by page) adds up to a total the page shows
+  elsewhere, and its shares give that total away: ``shown_breakdown`` hides the next smallest
+  cell too ("—") when a single cell is suppressed, so subtraction cannot give it back, and
+  ``breakdown_shares`` shows no share at all in a breakdown with a hidden cell.
+- Limit (documented, not solved): two periods a day apart, or both clinics against each,
+  differ by one runner's counts; only noise or fixed reporting periods would stop that.
 """
 
 from __future__ import annotations
@@ -64,3 +67,24 @@ def shown_median(value: float | None, count: int, *, unit: str = "") -> str:
     if value is None or count < SMALL_COUNT_LIMIT:
         return NOT_SHOWN
     return f"{value:g}{unit}"
+
+
+def shown_breakdown(counts: list[int]) -> list[str]:
+    """The cells of a breakdown whose total is known: "<5" for small counts and, when exactly
+    one cell is small, "—" for the next smallest too (complementary suppression)."""
+    shown = [shown_count(count) for count in counts]
+    small = [i for i, count in enumerate(counts) if is_suppressed(count)]
+    if len(small) == 1:
+        others = [i for i, count in enumerate(counts) if count >= SMALL_COUNT_LIMIT]
+        if others:
+            shown[min(others, key=lambda i: counts[i])] = NOT_SHOWN
+    return shown
+
+
+def breakdown_shares(counts: list[int]) -> list[str]:
+    """Each cell's share of the breakdown's total, none at all when a cell is hidden (the
+    shares would give the total, and the hidden cell, back)."""
+    if any(is_suppressed(count) for count in counts):
+        return [NOT_SHOWN] * len(counts)
+    total = sum(counts)
+    return [shown_share(count, total) for count in counts]

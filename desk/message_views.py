@@ -7,8 +7,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from itband.audit import audit_record
 from itband.http import mark_no_store
-from itband.models import OutboxMessage
+from itband.models import AuditEvent, OutboxMessage
 from itband.roles import FRONT_DESK, role_required
 
 MESSAGES_PER_PAGE = 50
@@ -36,5 +37,13 @@ def message_log(request: HttpRequest) -> HttpResponse:
     for row in page.object_list:
         row["kind"] = kind_of(row["key"])
         row["status_label"] = statuses.get(row["status"], row["status"])
+    # Who was emailed about what is contact data of runners who may never have booked: each
+    # look at the log is audited like a patient page.
+    audit_record(
+        request=request,
+        action=AuditEvent.Action.VIEW_PATIENT,
+        object_type="itband.outboxmessage",
+        detail=f"message log, page {page.number}",
+    )
     context = {"desk_section": "messages", "page": page}
     return mark_no_store(render(request, "desk/messages.html", context))

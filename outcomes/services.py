@@ -28,7 +28,7 @@ from itband.models import ReminderSubscription
 from itband.reminders import clinic_zone, in_sending_hours, reminder_enqueue
 
 from . import instruments
-from .models import CheckIn, Enrolment
+from .models import CheckIn, Enrolment, new_checkin_token
 
 logger = logging.getLogger(__name__)
 
@@ -175,17 +175,33 @@ def baseline_record(*, enrolment: Enrolment, user, answers: dict, now=None) -> C
 
 
 @transaction.atomic
-def baseline_tablet_link(*, enrolment: Enrolment) -> CheckIn:
-    """A one-time link for the runner to fill the baseline on a clinic tablet. The same link
-    while it is unused; refused once the baseline is in."""
+def baseline_tablet_link(*, enrolment: Enrolment, now: datetime | None = None) -> CheckIn:
+    """A one-time link for the runner to fill the baseline on a clinic tablet, good for the
+    day it is made (``tablet_link_expired``): each new link replaces the last (a new token),
+    so one left in a tablet's history opens nothing. Refused once the baseline is in."""
     checkin, _ = CheckIn.objects.get_or_create(
         enrolment=enrolment,
         kind=CheckIn.Kind.BASELINE,
         defaults={"source": CheckIn.Source.TABLET},
     )
+    checkin = _locked(checkin)
     if checkin.submitted_at is not None:
         raise AlreadySubmitted
+    checkin.source = CheckIn.Source.TABLET
+    checkin.token = new_checkin_token()
+    checkin.sent_at = now or timezone.now()  # when the link was made
+    checkin.save(update_fields=["source", "token", "sent_at"])
     return checkin
+
+
+def tablet_link_expired(checkin: CheckIn, *, now: datetime | None = None) -> bool:
+    """A tablet link works on the clinic day it was made only."""
+    if not (checkin.is_baseline and checkin.source == CheckIn.Source.TABLET):
+        return False
+    made = checkin.sent_at or checkin.created_at
+    return timezone.localdate(now or timezone.now(), clinic_zone()) != timezone.localdate(
+        made, clinic_zone()
+    )
 
 
 # --- The periodic job -------------------------------------------------------------------------

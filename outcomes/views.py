@@ -37,6 +37,8 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
         if request.method == "POST":  # one submission each: a second is refused politely
             return _done(request, checkin, refused=services.AlreadySubmitted.message, status=409)
         return _done(request, checkin)
+    if services.tablet_link_expired(checkin):
+        return render(request, "outcomes/tablet_expired.html", status=410)
     with_groc = not checkin.is_baseline
     saved = False
     status = 200

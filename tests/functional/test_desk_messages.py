@@ -42,6 +42,10 @@ def test_the_log_lists_newest_first_without_bodies_and_is_in_the_nav(client, fro
     assert "Reminder: unfinished assessment" in html and "Pending" in html
     assert "Test message for Secret body 2" in html  # the subject
     assert "this is a test from" not in html  # never the body
+    from itband.models import AuditEvent
+
+    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW_PATIENT)
+    assert event.object_type == "itband.outboxmessage" and event.detail == "message log, page 1"
 
 
 def test_the_log_is_paginated_with_constant_queries(client, front_desk_user):

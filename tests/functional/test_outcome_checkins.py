@@ -244,6 +244,29 @@ def test_the_clinician_makes_a_one_time_tablet_link(client, enrolment, clinician
     assert tablet.get_absolute_url() in client.get(url).content.decode()
 
 
+def test_a_tablet_link_is_replaced_by_the_next_and_expires_with_the_day(
+    client, enrolment, clinician_user, pinned_clock
+):
+    from datetime import timedelta
+
+    client.force_login(clinician_user)
+    url = f"/outcomes/visit/{enrolment.appointment.pk}/"
+    client.post(url, {"action": "tablet"})
+    first = CheckIn.objects.get(kind=0).get_absolute_url()
+    client.post(url, {"action": "tablet"})
+    second = CheckIn.objects.get(kind=0).get_absolute_url()
+    assert first != second
+    runner = type(client)()
+    assert runner.get(first).status_code == 404  # the old one opens nothing
+    assert runner.get(second).status_code == 200
+    pinned_clock.shift(timedelta(days=1))
+    expired = runner.get(second)
+    assert (
+        expired.status_code == 410
+        and "ask your clinician for a new one" in expired.content.decode()
+    )
+
+
 def test_a_visit_without_consent_says_so(client, clinic, clinician_user):
     appointment = AppointmentFactory(
         clinician=clinic.clinician,

@@ -94,3 +94,14 @@ def test_the_pure_modules_import_no_django():
             for alias in node.names
         }
         assert "django" not in modules, name
+
+
+def test_a_single_small_cell_of_a_breakdown_takes_the_next_smallest_with_it():
+    from clinic.suppression import breakdown_shares, shown_breakdown
+
+    # Drivers 40, 3, 12, 0: the total (55) is on the page elsewhere; 55 - 40 - 12 would be 3.
+    assert shown_breakdown([40, 3, 12, 0]) == ["40", "<5", "—", "0"]
+    assert shown_breakdown([40, 3, 2, 0]) == ["40", "<5", "<5", "0"]  # two small: no sum left
+    assert shown_breakdown([40, 12, 0]) == ["40", "12", "0"]
+    assert breakdown_shares([40, 3, 12, 0]) == ["—", "—", "—", "—"]
+    assert breakdown_shares([40, 10, 0]) == ["80%", "20%", "0%"]
