@@ -26,6 +26,8 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from assessments.models import Submission
@@ -47,6 +49,10 @@ from .selectors import SlotOption, available_slots
 logger = logging.getLogger(__name__)
 
 SWEEP_BATCH = 200  # entries looked at per run; the next run goes on
+# Offers stop after this many in a row went unclaimed (the runner may have booked elsewhere or
+# stopped reading): each unclaimed offer kept a freed time from the next in line for 30
+# minutes. The runner resumes them from their waitlist page; the desk can still offer by hand.
+PAUSE_AFTER_UNCLAIMED = 2
 
 
 class OfferGone(Exception):
@@ -266,6 +272,37 @@ def suitable_times(entry: WaitlistEntry, *, now: datetime, limit: int = 1) -> li
     return found[:limit]
 
 
+def unclaimed_in_a_row() -> Count:
+    """Offers that expired unclaimed since the entry joined or last resumed its offers
+    (``status_changed_at``), as an annotation of WaitlistEntry."""
+    return Count(
+        "offers",
+        filter=Q(
+            offers__status=WaitlistOffer.Status.EXPIRED,
+            offers__created_at__gt=Coalesce(F("status_changed_at"), F("created_at")),
+        ),
+        distinct=True,
+    )
+
+
+def is_paused(entry: WaitlistEntry) -> bool:
+    since = entry.status_changed_at or entry.created_at
+    expired = entry.offers.filter(status=WaitlistOffer.Status.EXPIRED, created_at__gt=since)
+    return entry.status == WaitlistEntry.Status.WAITING and (
+        expired.count() >= PAUSE_AFTER_UNCLAIMED
+    )
+
+
+@transaction.atomic
+def waitlist_resume(*, entry: WaitlistEntry, now: datetime | None = None) -> WaitlistEntry:
+    """The runner wants offers again after letting some pass."""
+    locked = WaitlistEntry.objects.select_for_update().get(pk=entry.pk)
+    if locked.status == WaitlistEntry.Status.WAITING:
+        locked.status_changed_at = now or timezone.now()
+        locked.save(update_fields=["status_changed_at"])
+    return locked
+
+
 def waitlist_sweep(*, now: datetime | None = None) -> SweepStats:
     """The periodic job (settings.PERIODIC_JOBS): expire, then offer in the order joined.
     Offers go out in the clinic's daytime only (``itband.reminders.in_sending_hours``): a
@@ -280,6 +317,8 @@ def waitlist_sweep(*, now: datetime | None = None) -> SweepStats:
             status=WaitlistEntry.Status.WAITING, until__gte=timezone.localdate(now)
         )
         .exclude(offers__status=WaitlistOffer.Status.HELD)
+        .annotate(unclaimed=unclaimed_in_a_row())
+        .filter(unclaimed__lt=PAUSE_AFTER_UNCLAIMED)
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )

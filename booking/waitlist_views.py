@@ -140,6 +140,10 @@ def entry_page(request, token: str) -> HttpResponse:
         waitlist.waitlist_leave(entry=entry, now=now)
         messages.success(request, "You have left the waitlist. We will not offer you times.")
         return redirect(entry)
+    if request.method == "POST" and request.POST.get("action") == "resume":
+        waitlist.waitlist_resume(entry=entry, now=now)
+        messages.success(request, "Offers are back on: we will email you the next time that suits.")
+        return redirect(entry)
     held = entry.offers.holding(now).select_related("location", "clinician").first()
     ahead = (
         WaitlistEntry.objects.filter(
@@ -156,6 +160,8 @@ def entry_page(request, token: str) -> HttpResponse:
         "held": held,
         "ahead": ahead,
         "expired": entry.until < timezone.localdate(now),
+        "paused": waitlist.is_paused(entry),
+        "pause_after": waitlist.PAUSE_AFTER_UNCLAIMED,
         **waitlist.entry_words(entry),
     }
     return render(request, "booking/waitlist_entry.html", context)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import Submission
-from booking import directory, rules, schedule_cache, waitlist_times
+from booking import directory, rules, schedule_cache, waitlist, waitlist_times
 from booking.dates import local_bounds
 from booking.models import (
     Appointment,
@@ -596,6 +596,7 @@ class WaitlistRow:
     times: str
     offers_sent: int
     held: WaitlistOffer | None
+    paused: bool = False  # booking.waitlist.PAUSE_AFTER_UNCLAIMED offers let pass in a row
 
 
 def waitlist_rows(*, shown: Sequence[Location], now: datetime) -> list[WaitlistRow]:
@@ -610,7 +611,10 @@ def waitlist_rows(*, shown: Sequence[Location], now: datetime) -> list[WaitlistR
         )
         .distinct()
         .select_related("appointment_type", "clinician")
-        .annotate(offers_sent=Count("offers", distinct=True))
+        .annotate(
+            offers_sent=Count("offers", distinct=True),
+            unclaimed=waitlist.unclaimed_in_a_row(),
+        )
         .prefetch_related(
             "locations",
             Prefetch(
@@ -628,6 +632,7 @@ def waitlist_rows(*, shown: Sequence[Location], now: datetime) -> list[WaitlistR
             times=waitlist_times.describe(entry.times),
             offers_sent=entry.offers_sent,
             held=entry.held_offers[0] if entry.held_offers else None,
+            paused=entry.unclaimed >= waitlist.PAUSE_AFTER_UNCLAIMED,
         )
         for entry in entries
     ]

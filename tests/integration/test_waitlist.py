@@ -315,3 +315,30 @@ def test_a_runner_who_lets_a_time_pass_is_not_offered_it_again_at_another_start(
     waitlist.waitlist_sweep(now=later + timedelta(minutes=31))
     assert not WaitlistOffer.objects.filter(status="held").exists()  # nothing new for either
     assert WaitlistOffer.objects.count() == 4
+
+
+def test_offers_pause_after_two_go_unclaimed_until_the_runner_resumes(
+    client, clinic, day, now, full_day, pinned_clock, front_desk_user
+):
+    entry = join(clinic, day, 1, now=now)
+    at = now + timedelta(minutes=1)
+    pinned_clock.move_to(at)
+    for visit in (full_day[0], full_day[2]):  # two freed hours, each offered and let pass
+        cancel(visit, at)
+        assert waitlist.waitlist_sweep(now=at).offered == 1
+        at += timedelta(minutes=31)
+        pinned_clock.move_to(at)
+        waitlist.waitlist_sweep(now=at)
+    assert waitlist.is_paused(entry)
+    cancel(full_day[1], at)  # 10:00 frees and suits, but offers are paused
+    assert waitlist.waitlist_sweep(now=at).offered == 0
+    page = client.get(entry.get_absolute_url()).content.decode()
+    assert "Offers are paused" in page
+    desk = Client()
+    desk.force_login(front_desk_user)
+    assert "Offers paused" in desk.get("/desk/waitlist/").content.decode()
+    client.post(entry.get_absolute_url(), {"action": "resume"})
+    entry.refresh_from_db()
+    assert not waitlist.is_paused(entry)
+    assert waitlist.waitlist_sweep(now=at).offered == 1
+    assert WaitlistOffer.objects.get(status="held").start == local_time(clinic.location, day, 10)
