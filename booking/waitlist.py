@@ -217,12 +217,22 @@ def offers_expire(*, now: datetime) -> int:
     expired = 0
     with transaction.atomic():
         for offer in (
-            WaitlistOffer.objects.select_for_update(skip_locked=True)
+            WaitlistOffer.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("entry")
             .filter(status=WaitlistOffer.Status.HELD, expires_at__lte=now)
             .order_by("expires_at")
         ):
             _close(offer, WaitlistOffer.Status.EXPIRED, now)
             expired += 1
+            if is_paused(offer.entry):
+                # The second unclaimed offer in a row: say so, once, with the way back.
+                outbox_enqueue(
+                    key=f"waitlist-paused:{offer.pk}",
+                    to=offer.entry.email,
+                    template="waitlist_paused",
+                    context={"entry": offer.entry, "pause_after": PAUSE_AFTER_UNCLAIMED},
+                    topic=f"waitlist:{offer.entry_id}",
+                )
     return expired
 
 
@@ -265,6 +275,8 @@ def suitable_times(entry: WaitlistEntry, *, now: datetime, limit: int = 1) -> li
             before = offered.get(option.clinician.pk, ())
             if any(start < option.end and option.start < end for start, end in before):
                 continue
+            # Several choices (the desk's list) are separate times, not 9:00, 9:15, 9:30 of one.
+            offered.setdefault(option.clinician.pk, []).append((option.start, option.end))
             found.append(Candidate(location, option))
             if sum(1 for c in found if c.location == location) >= limit:
                 break

@@ -2,8 +2,9 @@
 input kept), the runner's private entry page and offer page, and the desk's waitlist."""
 
 import re
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from html import unescape
+from itertools import pairwise
 
 import pytest
 from django.db import connection
@@ -242,7 +243,12 @@ def test_the_desk_offers_by_hand_releases_and_removes(
     html = client.get("/desk/waitlist/").content.decode()
     assert "Wren Waiting" in html and "0 sent" in html
     offer_page = client.get(f"/desk/waitlist/{entry.pk}/offer/").content.decode()
-    start = unescape(re.search(r'name="start" value="([^"]+)"', offer_page)[1])
+    starts = [unescape(v) for v in re.findall(r'name="start" value="([^"]+)"', offer_page)]
+    # Separate times for one clinician (60-minute visits): never 9:00, 9:15, 9:30 of one hour.
+    moments = sorted(datetime.fromisoformat(v) for v in starts)
+    assert len(moments) >= 2
+    assert all(b - a >= timedelta(minutes=60) for a, b in pairwise(moments))
+    start = starts[0]
     response = client.post(
         f"/desk/waitlist/{entry.pk}/offer/",
         {"location": clinic.location.slug, "clinician": clinic.clinician.pk, "start": start},

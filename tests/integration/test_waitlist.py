@@ -330,6 +330,10 @@ def test_offers_pause_after_two_go_unclaimed_until_the_runner_resumes(
         pinned_clock.move_to(at)
         waitlist.waitlist_sweep(now=at)
     assert waitlist.is_paused(entry)
+    paused = OutboxMessage.objects.filter(key__startswith="waitlist-paused:")
+    assert paused.count() == 1 and entry.get_absolute_url() in paused.get().body_text
+    waitlist.waitlist_sweep(now=at)
+    assert paused.count() == 1  # said once
     cancel(full_day[1], at)  # 10:00 frees and suits, but offers are paused
     assert waitlist.waitlist_sweep(now=at).offered == 0
     page = client.get(entry.get_absolute_url()).content.decode()
