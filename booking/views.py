@@ -58,6 +58,19 @@ def _block(request, intake) -> rules.BookingBlock | None:
     return rules.hold_block(request) or block
 
 
+def intake_details(intake) -> dict:
+    """The runner's details from their intake, to start a form with (booking, waitlist)."""
+    if intake is None:
+        return {}
+    return {
+        "first_name": intake.first_name,
+        "last_name": intake.last_name,
+        "email": intake.email,
+        "phone": intake.phone,
+        "date_of_birth": intake.date_of_birth,
+    }
+
+
 def red_flag_gate(request, intake) -> HttpResponse | None:
     """The page to show instead, on every page that books or puts a runner on the waitlist:
     the refusal of a red flag (the token's own, this browser's, or one found by the token's
@@ -305,15 +318,7 @@ def details(request):
             if selection.clinician_unavailable:
                 messages.info(request, CLINICIAN_UNAVAILABLE)
             return redirect(selection.url(reverse("booking:start")))
-        initial = {"booking_key": secrets.token_urlsafe(16)}
-        if intake:
-            initial.update(
-                first_name=intake.first_name,
-                last_name=intake.last_name,
-                email=intake.email,
-                phone=intake.phone,
-                date_of_birth=intake.date_of_birth,
-            )
+        initial = {"booking_key": secrets.token_urlsafe(16), **intake_details(intake)}
         form = BookingDetailsForm(
             initial=initial,
             visit_day=visit_day.date(),

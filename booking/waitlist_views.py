@@ -19,7 +19,7 @@ from . import directory, rules, services, waitlist, waitlist_times
 from .forms import WaitlistJoinForm
 from .models import WaitlistEntry, WaitlistOffer
 from .picker import ANY, SCREEN_PARAMETER, SCREEN_PASSED, intake_from, select
-from .views import _refused, record_identity_refusal, red_flag_gate
+from .views import _refused, intake_details, record_identity_refusal, red_flag_gate
 
 DEFAULT_WAIT = timedelta(days=28)
 
@@ -64,15 +64,8 @@ def join(request):
             else [loc.slug for loc in selection.locations],
             "clinician": selection.clinician_value,
             "until": today + DEFAULT_WAIT,
+            **intake_details(intake),
         }
-        if intake is not None:
-            initial.update(
-                first_name=intake.first_name,
-                last_name=intake.last_name,
-                email=intake.email,
-                phone=intake.phone,
-                date_of_birth=intake.date_of_birth,
-            )
         form = WaitlistJoinForm(initial=initial, **form_options)
         return render(request, "booking/waitlist_join.html", _join_context(selection, form))
     form = WaitlistJoinForm(data, **form_options)
