@@ -21,7 +21,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from itband.models import User  # noqa: E402
+from bench.run import staff_client  # noqa: E402
 
 
 def main() -> None:
@@ -33,12 +33,7 @@ def main() -> None:
     parser.add_argument("--method", default="GET")
     parser.add_argument("--data", default="")
     args = parser.parse_args()
-    client = Client(HTTP_HOST="127.0.0.1")
-    if args.user:
-        client.force_login(
-            User.objects.get(username=args.user),
-            backend="django.contrib.auth.backends.ModelBackend",
-        )
+    client = staff_client(args.user) if args.user else Client(HTTP_HOST="127.0.0.1")
 
     def hit():
         if args.method == "POST":

@@ -45,6 +45,8 @@ from django.db.models import F  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
+from django_otp.plugins.otp_static.models import StaticDevice  # noqa: E402
 
 from assessments.demo import BASE, V2_CORE, submit_v2  # noqa: E402
 from assessments.models import Submission  # noqa: E402
@@ -112,18 +114,40 @@ def _clinic_path() -> str:
 CLINIC_PATH = _clinic_path()
 
 
+def two_factor_device(user: User) -> StaticDevice:
+    """The bench user's confirmed device: staff pages run as in production, where two-factor
+    is required and every signed-in session has passed it."""
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name="bench", defaults={"confirmed": True}
+    )
+    return device
+
+
 def staff_cookie(username: str) -> str:
-    """A signed-in session for a bench staff user, as the login view would leave it."""
+    """A signed-in session for a bench staff user, as the login view and the two-factor
+    check would leave it."""
     user = User.objects.get(username=username)
     session = SessionStore()
     now = int(time.time())
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = MODEL_BACKEND
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session[DEVICE_ID_SESSION_KEY] = two_factor_device(user).persistent_id
     session[SESSION_LOGIN_AT] = now
     session[SESSION_LAST_SEEN] = now
     session.create()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def staff_client(username: str) -> Client:
+    """A test client signed in as a bench staff user, past two-factor."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    user = User.objects.get(username=username)
+    client.force_login(user, backend=MODEL_BACKEND)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = two_factor_device(user).persistent_id
+    session.save()
+    return client
 
 
 def step_post_body(csrf: str) -> str:
@@ -480,8 +504,7 @@ def page_queries(client: Client, path: str) -> int:
 def clinic_query_figures() -> dict:
     """Queries of the clinic page with every bench intake (5,000) in its period, then with 150
     of them (the others moved three years back, inside a transaction rolled back after)."""
-    lead = Client(HTTP_HOST="127.0.0.1")
-    lead.force_login(User.objects.get(username="bench-lead"), backend=MODEL_BACKEND)
+    lead = staff_client("bench-lead")
     figures = {"clinic_intakes": Submission.objects.count()}
     try:
         with transaction.atomic():  # both inside it: the schedule cache is not used there
@@ -501,10 +524,8 @@ def clinic_query_figures() -> dict:
 def query_figures(facts: dict) -> dict:
     """Queries of the desk day view and the clinician queue at 5 and at 150 items, and of the
     clinic page at 150 and 5,000 intakes."""
-    desk = Client(HTTP_HOST="127.0.0.1")
-    desk.force_login(User.objects.get(username="bench-desk"), backend=MODEL_BACKEND)
-    clin = Client(HTTP_HOST="127.0.0.1")
-    clin.force_login(User.objects.get(username="bench-clinician"), backend=MODEL_BACKEND)
+    desk = staff_client("bench-desk")
+    clin = staff_client("bench-clinician")
     location = Location.objects.get(slug="bethesda")
     kinds = list(AppointmentType.objects.all())
     clinicians = list(Clinician.objects.filter(user__username__startswith="bench-c"))

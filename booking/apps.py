@@ -10,7 +10,7 @@ class BookingConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from . import models
-        from .schedule_cache import on_schedule_write, on_user_write
+        from .schedule_cache import on_records_write, on_schedule_write, on_user_write
 
         # Every model the picker and the slot engine read.
         for model in (
@@ -37,3 +37,11 @@ class BookingConfig(AppConfig):
             sender=models.Clinician.locations.through,
             dispatch_uid="schedule-cache-clinician-locations",
         )
+        # The records staff pages show beside the schedule (staff_copy): names, intake states,
+        # red flags.
+        from assessments.models import Submission
+
+        for model in (models.Patient, Submission):
+            uid = f"records-cache-{model._meta.label_lower}"
+            post_save.connect(on_records_write, sender=model, dispatch_uid=f"{uid}-save")
+            post_delete.connect(on_records_write, sender=model, dispatch_uid=f"{uid}-delete")

@@ -174,6 +174,10 @@ class RedFlagIndex:
 
     def __init__(self, rows):
         self._by_key: dict[tuple, tuple] = {}
+        # When the oldest intake leaves the window (a page kept for later changes then).
+        self.changes_at = min((row[3] for row in rows), default=None)
+        if self.changes_at is not None:
+            self.changes_at += RED_FLAG_WINDOW
         # Most severe first, then newest: the first intake seen for a key is the one named.
         for row in sorted(rows, key=_severity):
             *_, email, last_name, born = row

@@ -17,6 +17,12 @@ docs/benchmarks.md). Each process keeps what it read, valid for one *schedule ge
 Only what is *shown* comes from here. Booking, rescheduling and the desk check the time against
 the database when they write, so a copy a second old can at worst offer a time that is then
 answered with "just taken" and nearby times.
+
+Staff pages (the desk's day, the review queue) keep copies too, through ``staff_copy``, with two
+differences: they read the shared generations on *every* request (one query), so what a member of
+staff just did shows on their next page whichever process serves it; and a second generation,
+``RECORDS_KEY``, changes with every save of a patient or a submitted intake (names, intake states,
+red flags), which these pages show beside the schedule.
 """
 
 from __future__ import annotations
@@ -27,15 +33,18 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from datetime import datetime
 
 from django.core.cache import caches
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "schedule"  # settings.CACHES: a database table of its own, shared by every process
 
 GENERATION_KEY = "booking:schedule-generation"
+RECORDS_KEY = "booking:records-generation"  # patients and submitted intakes (staff_copy)
 CHECK_EVERY = 1.0  # seconds between reads of the shared generation, per process
 MAX_AGE = 60.0  # seconds a copy is kept even when the generation has not changed
 MAX_ENTRIES = 512  # per process; the oldest copy goes first
@@ -67,6 +76,62 @@ def cached[T](key: Hashable, load: Callable[[], T]) -> T:
             while len(_entries) > MAX_ENTRIES:
                 _entries.popitem(last=False)
     return value
+
+
+def staff_copy[T](key: Hashable, load: Callable[[], tuple[T, datetime | None]]) -> T:
+    """``load()`` returns (value, the time it stops being true, or None when only a change of
+    rows can make it wrong). The value is kept while the schedule and records generations are
+    the ones it was loaded under, read afresh here (one query): staff see their own change on
+    the next page, from any process. Nothing is kept from inside a transaction, nor when the
+    generations cannot be read."""
+    if connection.in_atomic_block:
+        return load()[0]
+    generations = _shared_generations()
+    if generations is None:
+        return load()[0]
+    clock = time.monotonic()
+    global _generation, _checked_at
+    with _lock:
+        # The schedule generation just read serves the public copies too (as a check of
+        # _generation_is_current would): a later check in this request then drops nothing.
+        if generations[0] != _generation:
+            _drop_copies()
+        _generation, _checked_at = generations[0], clock
+        hit = _entries.get(("staff", key))
+        epoch = _epoch
+    if hit is not None:
+        stored_at, (value, valid_until, seen) = hit
+        if (
+            seen == generations
+            and clock - stored_at < MAX_AGE
+            and (valid_until is None or timezone.now() < valid_until)
+        ):
+            return value
+    value, valid_until = load()
+    with _lock:
+        if epoch == _epoch:
+            _entries[("staff", key)] = (clock, (value, valid_until, generations))
+            _entries.move_to_end(("staff", key))
+            while len(_entries) > MAX_ENTRIES:
+                _entries.popitem(last=False)
+    return value
+
+
+def _shared_generations() -> tuple[str, str] | None:
+    """Both shared generations, in one read of the shared cache (None when it is away)."""
+    shared = caches[CACHE_ALIAS]
+    try:
+        found = shared.get_many([GENERATION_KEY, RECORDS_KEY])
+        for key in (GENERATION_KEY, RECORDS_KEY):
+            if key not in found:
+                value = secrets.token_hex(8)
+                found[key] = value if shared.add(key, value, timeout=None) else shared.get(key)
+    except DatabaseError:
+        logger.warning("schedule cache: the shared generations could not be read")
+        return None
+    if found[GENERATION_KEY] is None or found[RECORDS_KEY] is None:
+        return None
+    return found[GENERATION_KEY], found[RECORDS_KEY]
 
 
 def _generation_is_current(now: float) -> bool:
@@ -117,26 +182,48 @@ def schedule_changed() -> None:
         transaction.on_commit(_publish_generation)
 
 
+def records_changed() -> None:
+    """A patient or a submitted intake changed: the staff copies (not the public pages' ones)
+    must be read again, here and, after commit, in every process."""
+    if not any(entry[1] is _publish_records for entry in connection.run_on_commit):
+        transaction.on_commit(_publish_records)
+
+
 def _publish_generation() -> None:
+    _publish(GENERATION_KEY)
+    clear_local()
+
+
+def _publish_records() -> None:
+    _publish(RECORDS_KEY)
+
+
+def _publish(key: str) -> None:
     shared = caches[CACHE_ALIAS]
     generation = secrets.token_hex(8)
     try:
         # The database cache drops a failed write silently: read it back. Another process's
         # newer generation is as good as ours; only the old one left in place is a failure.
-        before = shared.get(GENERATION_KEY)
-        shared.set(GENERATION_KEY, generation, timeout=None)
-        stored = shared.get(GENERATION_KEY)
+        before = shared.get(key)
+        shared.set(key, generation, timeout=None)
+        stored = shared.get(key)
     except DatabaseError:
         before = stored = None
     if stored is None or stored == before:
         # Other processes then show their copies until they expire (MAX_AGE).
         logger.warning("schedule cache: a new generation could not be stored")
-    clear_local()
 
 
 def on_schedule_write(sender, **kwargs) -> None:
     """Signal receiver (post_save, post_delete, m2m_changed): see booking.apps."""
     schedule_changed()
+
+
+def on_records_write(sender, instance=None, **kwargs) -> None:
+    """Signal receiver for patients and intakes: a draft's answers (most saves) show on no
+    staff page; a submitted intake's review, flag or contact does."""
+    if getattr(instance, "submitted_at", True) is not None:
+        records_changed()
 
 
 def on_user_write(sender, update_fields=None, **kwargs) -> None:

@@ -6,6 +6,7 @@ import csv
 from datetime import datetime
 from urllib.parse import urlencode
 
+from crispy_forms.utils import render_crispy_form
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
+from booking import schedule_cache
 from itband.audit import audit_record
 from itband.http import mark_no_store
 from itband.models import AuditEvent
@@ -34,6 +36,21 @@ def _period(request: HttpRequest):
         start=cleaned["start"], end=cleaned["end"], choice=cleaned["clinic"]
     )
     return form, period
+
+
+def period_form_html(form: PeriodForm) -> str:
+    """The period form (crispy-forms). A valid one is kept with the schedule copies, keyed by
+    what was typed (booking.schedule_cache: the clinics are the only rows it shows, and any
+    change to them drops it): rendering it was half the page's time once the figures are kept.
+    A form with errors is rendered each time."""
+
+    def render_form() -> str:
+        return render_crispy_form(form, form.helper)
+
+    if form.errors:
+        return render_form()
+    typed = tuple(str(form.data.get(name, "")) for name in ("start", "end", "clinic"))
+    return schedule_cache.cached(("clinic-period-form", *typed), render_form)
 
 
 def _describe(period) -> str:
@@ -81,11 +98,13 @@ def report_html(period) -> tuple[str, datetime]:
 def overview(request: HttpRequest) -> HttpResponse:
     form, period = _period(request)
     if period is None:
-        response = render(request, "clinic/overview.html", {"form": form}, status=400)
+        context = {"form": form, "form_html": period_form_html(form)}
+        response = render(request, "clinic/overview.html", context, status=400)
         return mark_no_store(response)
     html, computed_at = report_html(period)
     context = {
         "form": form,
+        "form_html": period_form_html(form),
         "period": period,
         "report_html": html,
         "computed_at": computed_at,

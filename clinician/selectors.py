@@ -38,6 +38,7 @@ class QueueRow:
     state: str
     waiting: str = ""
     info: str = ""
+    waiting_changes_at: datetime | None = None  # when ``waiting`` next reads differently
 
 
 # The queue reads these columns only, as plain values (no model instances, no JSON).
@@ -69,11 +70,22 @@ def waiting_for(since: datetime, now: datetime) -> str:
     return f"waiting {hours // 24} days"
 
 
-def queue_rows(intakes) -> list[QueueRow]:
+def waiting_changes_at(since: datetime, now: datetime) -> datetime:
+    """The next moment ``waiting_for(since, …)`` reads differently from now."""
+    minutes = max(int((now - since) / timedelta(minutes=1)), 0)
+    if minutes < 60:
+        return since + timedelta(minutes=minutes + 1)
+    hours = minutes // 60
+    if hours < 48:
+        return since + timedelta(hours=hours + 1)
+    return since + timedelta(days=hours // 24 + 1)
+
+
+def queue_rows(intakes, now: datetime | None = None) -> list[QueueRow]:
     """Rows for the queue table from ``QUEUE_COLUMNS`` values. An emergency or urgent intake
     still to review says how long it has waited."""
     intake_url = reverse("clinician:intake", args=[0]).removesuffix("0/")
-    now = timezone.now()
+    now = now or timezone.now()
     intakes = list(intakes)
     flag_codes = first_flag_codes([intake["pk"] for intake in intakes])
     rows = []
@@ -88,6 +100,11 @@ def queue_rows(intakes) -> list[QueueRow]:
         flag = intake["highest_flag"]
         first_code, second_code = flag_codes.get(intake["pk"], (None, None))
         info_only = first_code in INFO_FLAG_CODES and not second_code
+        waits = (
+            intake["highest_flag"] in BOOKING_BLOCKING_LEVELS
+            and not intake["reviewed_at"]
+            and not intake["closed_at"]
+        )
         rows.append(
             QueueRow(
                 pk=intake["pk"],
@@ -99,11 +116,10 @@ def queue_rows(intakes) -> list[QueueRow]:
                 next_visit=short_datetime(next_visit) if next_visit else "",
                 submitted=short_datetime(intake["submitted_at"], weekday=False),
                 state=state,
-                waiting=waiting_for(intake["submitted_at"], now)
-                if intake["highest_flag"] in BOOKING_BLOCKING_LEVELS
-                and not intake["reviewed_at"]
-                and not intake["closed_at"]
-                else "",
+                waiting=waiting_for(intake["submitted_at"], now) if waits else "",
+                waiting_changes_at=waiting_changes_at(intake["submitted_at"], now)
+                if waits
+                else None,
             )
         )
     return rows

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
@@ -106,25 +107,49 @@ def queue(request: HttpRequest) -> HttpResponse:
     state = state if state in dict(STATES) else "awaiting"
     location = request.GET.get("location", "").replace("\x00", "")  # NUL: a 500 on PostgreSQL
     mine = request.GET.get("mine") == "1"
-    intakes = review_queue(
-        state=state, location=location, clinician_user=request.user if mine else None
+    page_number = request.GET.get("page", "")
+    page_number = int(page_number) if page_number.isdigit() and len(page_number) < 6 else 1
+    context = queue_page(
+        state=state, location=location, user=request.user if mine else None, number=page_number
     )
-    counts = Submission.objects.review_state_counts()
-    paginator = Paginator(intakes, QUEUE_PAGE_SIZE)
-    if state == "awaiting" and not location and not mine:
-        paginator.count = counts["awaiting"]  # the count shown above: one query fewer
-    page = paginator.get_page(request.GET.get("page"))
-    rows = queue_rows(page.object_list)
-    context = {
-        "intakes": rows,
-        "rows_html": queue_items(rows),
-        "page": page,
-        "filters": urlencode({"state": state, "location": location, "mine": "1" if mine else ""}),
-        "counts": counts,
-        "state": state,
-        "filter_html": queue_filter_html(state, location, mine),
-    }
+    context.update(
+        filters=urlencode({"state": state, "location": location, "mine": "1" if mine else ""}),
+        state=state,
+        filter_html=queue_filter_html(state, location, mine),
+    )
     return mark_no_store(render(request, "clinician/queue.html", context))
+
+
+def queue_page(*, state: str, location: str, user, number: int) -> dict:
+    """The queue's counts, page and rows as HTML, kept per process while no submitted intake,
+    patient or schedule row changes and no "waiting" time turns over
+    (booking.schedule_cache.staff_copy reads the shared generations on every request: a review
+    done anywhere shows on the next page). Clinicians go back to the queue after every intake."""
+
+    def load():
+        now = timezone.now()
+        intakes = review_queue(state=state, location=location, clinician_user=user)
+        counts = Submission.objects.review_state_counts()
+        paginator = Paginator(intakes, QUEUE_PAGE_SIZE)
+        if state == "awaiting" and not location and user is None:
+            paginator.count = counts["awaiting"]  # the count shown above: one query fewer
+        page = paginator.get_page(number)
+        rows = queue_rows(page.object_list, now)
+        changes = [row.waiting_changes_at for row in rows if row.waiting_changes_at]
+        context = {
+            "intakes": rows,
+            "rows_html": str(queue_items(rows)),
+            "page": page,
+            "counts": counts,
+        }
+        return context, min(changes, default=None)
+
+    if location and location not in {loc.slug for loc in directory.active_locations()}:
+        location = "-"  # no clinic has this slug: an empty queue, under one key for all of them
+    key = ("clinician-queue", state, location, user.pk if user else None, number)
+    context = dict(schedule_cache.staff_copy(key, load))
+    context["rows_html"] = mark_safe(context["rows_html"])
+    return context
 
 
 @role_required(CLINICIAN)

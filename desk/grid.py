@@ -187,3 +187,10 @@ def _merge_runs(column: list[Cell | None], shaded: list[Cell | None]) -> None:
         cell.rowspan = j - i
         column[i] = cell
         i = j
+
+
+def changes_at(rows: Sequence[Row], now: datetime) -> datetime | None:
+    """The next moment the grid would read differently with no row changed: a step turning
+    "now" or past (past free steps are not offered). None once the day is over."""
+    boundaries = [moment for row in rows for moment in (row.start, row.start + STEP)]
+    return min((moment for moment in boundaries if moment > now), default=None)

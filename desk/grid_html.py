@@ -1,12 +1,16 @@
 """The day grid's table body as HTML, written in Python: a busy day is a few hundred cells, and
 a template loop over them was most of the page's time. ``html_format`` escapes every value."""
 
+from datetime import date
+
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from booking import schedule_cache
 from itband.html import html_format
 
 from . import grid
-from .selectors import HELD
+from .selectors import BOTH, HELD, DayBook, day_book, selected_locations
 
 ROW = '<tr class="{}">\n  <th scope="row" class="grid-time">{}{}</th>{}\n</tr>'
 NOW_TAG = ' <span class="now-tag">now</span>'
@@ -35,6 +39,23 @@ FREE = (
 )
 SHADED = '\n  <td rowspan="{}" class="grid-{}">{}</td>'
 HIDDEN = '<span class="visually-hidden">{}</span>'
+
+
+def day_grid(*, slug: str, day: date) -> tuple[DayBook, SafeString]:
+    """The day at the clinics shown and its grid's rows as HTML, kept per process while no
+    schedule row, patient or submitted intake changes and no step, hold or red flag runs out
+    (booking.schedule_cache.staff_copy reads the shared generations on every request: what
+    the desk just did shows on its next page). The desk reloads the day all day long, and
+    building it was nine tenths of the page's time."""
+    selected = selected_locations(slug)[2]  # an unknown clinic keys no copy of its own
+
+    def load():
+        book = day_book(slug=selected, day=day, now=timezone.now())
+        html = grid_rows(book.rows, show_location=book.selected == BOTH)
+        return (book, str(html)), book.changes_at
+
+    book, html = schedule_cache.staff_copy(("desk-day", selected, day), load)
+    return book, mark_safe(html)
 
 
 def grid_rows(rows: list[grid.Row], *, show_location: bool) -> SafeString:

@@ -84,6 +84,9 @@ class DayBook:
     columns: list[Column]
     rows: list[grid.Row] = field(default_factory=list)  # the time grid (desk.grid)
     cancelled: list = field(default_factory=list)  # the day's cancelled visits, listed apart
+    # The next moment the page reads differently with no row changed (a step passing, a hold
+    # expiring, a red flag leaving its 14 days); None: only a change of rows changes it.
+    changes_at: datetime | None = None
 
     @property
     def count(self) -> int:
@@ -131,7 +134,8 @@ def day_book(*, slug: str, day: date, now: datetime | None = None) -> DayBook:
     for block in frame.hours:
         if block.clinician.is_active:
             columns.setdefault(block.clinician_id, Column(block.clinician)).hours.append(block)
-    visits = day_visits(shown, start, end, zone)
+    red_flags = rules.red_flag_index(now=now)  # one query, whatever the number of visits
+    visits = day_visits(shown, start, end, zone, red_flags)
     missing = {visit.clinician_id for visit in visits} - columns.keys()
     for clinician in Clinician.objects.filter(pk__in=missing):  # booked without hours today
         columns[clinician.pk] = Column(clinician)
@@ -157,7 +161,8 @@ def day_book(*, slug: str, day: date, now: datetime | None = None) -> DayBook:
         if off is not None:
             visit = replace(visit, clinician_off=off.reason or "time off")
         holding.append(visit)
-    holding.extend(held_times(frame.holds, zone, now=now))
+    holds = held_times(frame.holds, zone, now=now)
+    holding.extend(holds)
     blocks = [
         grid.Block(b.clinician_id, b.location.slug, b.location.name, b.start, b.end)
         for column in ordered
@@ -189,6 +194,8 @@ def day_book(*, slug: str, day: date, now: datetime | None = None) -> DayBook:
         now=now,
         book_url=book_url,
     )
+    moments = [grid.changes_at(rows, now), red_flags.changes_at]
+    moments += [hold.end_of_hold for hold in holds]
     return DayBook(
         day=day,
         locations=locations,
@@ -196,6 +203,7 @@ def day_book(*, slug: str, day: date, now: datetime | None = None) -> DayBook:
         columns=ordered,
         rows=rows,
         cancelled=cancelled,
+        changes_at=min((m for m in moments if m is not None), default=None),
     )
 
 
@@ -264,6 +272,7 @@ class Visit:
     end: datetime | None = None
     namesake: str = ""  # "b. 1990 (36) · …0142": tells namesakes apart (itband.contact)
     clinician_off: str = ""  # the clinician's time off overlaps this visit (its reason)
+    end_of_hold: datetime | None = None  # a waitlist hold: when it stops being shown
 
     @property
     def status_badge(self) -> str:
@@ -287,7 +296,9 @@ INTAKE_BADGES = {
 }
 
 
-def day_visits(locations: list[Location], start: datetime, end: datetime, zone) -> list[Visit]:
+def day_visits(
+    locations: list[Location], start: datetime, end: datetime, zone, red_flags: rules.RedFlagIndex
+) -> list[Visit]:
     """The day's visits as plain rows: one query, no model instances (the busiest day has
     dozens of visits, and six model objects each made the grid slow)."""
     labels = dict(Appointment.Status.choices)
@@ -303,7 +314,6 @@ def day_visits(locations: list[Location], start: datetime, end: datetime, zone) 
         )
     )  # fmt: skip
     visit_url = reverse("desk:appointment", args=[0]).removesuffix("0/")  # reversed once
-    red_flags = rules.red_flag_index()  # one query, whatever the number of visits
     visits = []
     for (
         pk,
@@ -370,6 +380,7 @@ def held_times(rows: list[tuple], zone, *, now: datetime) -> list[Visit]:
             url=waitlist_url,
             start=begin,
             end=finish,
+            end_of_hold=expires,
         )
         for pk, clinician_id, begin, finish, expires, first, last, type_name, location_name in rows
         if expires > now

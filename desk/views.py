@@ -50,7 +50,7 @@ from .forms import (
     PatientSearchForm,
     SlotFilterForm,
 )
-from .grid_html import grid_rows
+from .grid_html import day_grid
 
 RED_FLAG_MESSAGE = (
     "This runner has an emergency or urgent intake that no clinician has cleared: a clinician "
@@ -75,10 +75,10 @@ def chosen_day(request: HttpRequest) -> date:
 @role_required(FRONT_DESK)
 def day(request: HttpRequest) -> HttpResponse:
     current = chosen_day(request)
-    book = desk_book.day_book(slug=request.GET.get("location", desk_book.BOTH), day=current)
+    book, rows_html = day_grid(slug=request.GET.get("location", desk_book.BOTH), day=current)
     context = {
         "book": book,
-        "grid_rows": grid_rows(book.rows, show_location=book.selected == desk_book.BOTH),
+        "grid_rows": rows_html,
         "desk_section": "day",
         "today": timezone.localdate(),
         "previous_day": current - timedelta(days=1),

@@ -60,7 +60,7 @@ export ALLOWED_HOSTS=127.0.0.1
 export SECURE_SSL_REDIRECT=false
 export DEBUG=false
 export RATE_LIMITS_ENABLED=false
-export STAFF_REQUIRE_2FA=false
+# Two-factor stays required, as in production: bench staff sessions have passed it.
 export STATIC_ROOT="$BENCHTMP/static"
 export LOG_LEVEL=WARNING
 export SITE_URL="http://127.0.0.1"

@@ -1,0 +1,158 @@
+"""booking.schedule_cache.staff_copy: the desk's day and the review queue are kept per process,
+and nothing a member of staff (or a runner) does is hidden by the copy: their own change shows
+on the next page, another server's as soon as it publishes a generation, and what only time
+changes (the "now" step, a hold running out, "waiting 5 min") when that time comes.
+
+Transactional tests: inside a transaction the copy is never used, so the ordinary
+(rolled-back) tests do not exercise it.
+"""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from booking import schedule_cache
+from booking.models import Appointment
+from tests.factories import (
+    AppointmentFactory,
+    PatientFactory,
+    booking_clinic,
+    local_time,
+    submitted_intake,
+)
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.date_sensitive]
+
+
+@pytest.fixture
+def clinic(reference_data):
+    return booking_clinic()
+
+
+@pytest.fixture
+def desk(front_desk_user) -> Client:
+    client = Client()
+    client.force_login(front_desk_user)
+    return client
+
+
+@pytest.fixture
+def clinician(clinician_user) -> Client:
+    client = Client()
+    client.force_login(clinician_user)
+    return client
+
+
+@pytest.fixture
+def day():
+    return timezone.localdate() + timedelta(days=3)
+
+
+@pytest.fixture
+def visit(clinic, day) -> Appointment:
+    start = local_time(clinic.location, day, 9)
+    return AppointmentFactory(
+        patient=PatientFactory(first_name="Avery", last_name="Rossi"),
+        clinician=clinic.clinician,
+        location=clinic.location,
+        appointment_type=clinic.types["initial-evaluation"],
+        start=start,
+        end=start + timedelta(hours=1),
+    )
+
+
+def day_page(desk, day) -> str:
+    response = desk.get(f"/desk/?date={day.isoformat()}&location=bethesda")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def another_server_publishes(key=schedule_cache.RECORDS_KEY) -> None:
+    """What another process's commit does: a new shared generation (no signal reaches us)."""
+    caches[schedule_cache.CACHE_ALIAS].set(key, "from-another-server", timeout=None)
+
+
+def test_the_day_is_read_once_then_kept(desk, visit, day):
+    assert "Avery Rossi" in day_page(desk, day)
+    with CaptureQueriesContext(connection) as queries:
+        assert "Avery Rossi" in day_page(desk, day)
+    assert not [q for q in queries if "booking_appointment" in q["sql"]]
+
+
+def test_the_desks_own_check_in_shows_on_its_next_page(desk, visit, day):
+    assert "Booked" in day_page(desk, day)
+    desk.post(f"/desk/appointments/{visit.pk}/", {"action": "check_in"})
+    page = day_page(desk, day)
+    assert "Checked in" in page and ">Booked<" not in page
+
+
+def test_another_servers_change_shows_once_it_publishes(desk, visit, day):
+    assert "Avery Rossi" in day_page(desk, day)
+    # Another server renames the patient: its rows change, no signal reaches this process...
+    type(visit.patient).objects.filter(pk=visit.patient_id).update(first_name="Jordan")
+    assert "Avery Rossi" in day_page(desk, day)  # ...so the copy is still shown
+    another_server_publishes()  # until its commit publishes a records generation
+    page = day_page(desk, day)
+    assert "Jordan Rossi" in page and "Avery Rossi" not in page
+
+
+def test_a_flagged_intake_shows_on_the_desks_next_page(desk, visit, day):
+    assert "Red flag" not in day_page(desk, day)
+    patient = visit.patient
+    submitted_intake(
+        first_name=patient.first_name,
+        last_name=patient.last_name,
+        email=patient.email,
+        date_of_birth=patient.date_of_birth,
+        highest_flag="urgent",
+        result={"booking_allowed": False, "highest_flag": "urgent"},
+    )
+    assert "Red flag (urgent): not cleared" in day_page(desk, day)
+
+
+def test_the_now_step_moves_on_with_the_clock(desk, clinic, visit, pinned_clock):
+    today = timezone.localdate()
+    pinned_clock.move_to(local_time(clinic.location, today, 10, 1))
+    page = day_page(desk, today)
+    assert re.search(r'<tr class="[^"]*grid-now">\s*<th scope="row" class="grid-time">10:00', page)
+    pinned_clock.move_to(local_time(clinic.location, today, 10, 16))
+    page = day_page(desk, today)
+    assert re.search(
+        r'<tr class="[^"]*grid-now">\s*<th[^>]*><span class="grid-quarter">10:15', page
+    )
+
+
+def test_the_queue_shows_a_new_intake_and_a_review_at_once(clinician, reference_data):
+    first = submitted_intake(first_name="Casey")
+    assert "Casey Strider" in clinician.get("/clinician/").content.decode()
+    submitted_intake(first_name="Quinn", email="quinn@example.com")
+    assert "Quinn Strider" in clinician.get("/clinician/").content.decode()
+    response = clinician.post(f"/clinician/intake/{first.pk}/", {"action": "review"})
+    assert response.status_code == 302
+    queue = clinician.get("/clinician/").content.decode()
+    assert "Casey Strider" not in queue and "Quinn Strider" in queue
+
+
+def test_the_queues_waiting_time_follows_the_clock(clinician, reference_data, pinned_clock):
+    submitted_intake(highest_flag="urgent", result={"booking_allowed": False})
+    assert "waiting 0 min" in clinician.get("/clinician/").content.decode()
+    pinned_clock.shift(timedelta(minutes=2))
+    assert "waiting 2 min" in clinician.get("/clinician/").content.decode()
+
+
+def test_nothing_is_kept_when_the_generations_cannot_be_read(desk, visit, day, monkeypatch):
+    from django.db import DatabaseError
+
+    def broken(*args, **kwargs):
+        raise DatabaseError("cache table away")
+
+    monkeypatch.setattr(caches[schedule_cache.CACHE_ALIAS], "get_many", broken)
+    day_page(desk, day)
+    type(visit.patient).objects.filter(pk=visit.patient_id).update(first_name="Jordan")
+    assert "Jordan Rossi" in day_page(desk, day)
