@@ -16,7 +16,14 @@ from itband.http import private_page
 from itband.ratelimit import rate_limited
 
 from . import flow, scoring
-from .forms import ConsentForm, ContactForm, ResumeEmailForm, StepForm, result_email_form
+from .forms import (
+    ConsentForm,
+    ContactForm,
+    ResumeEmailForm,
+    StepForm,
+    result_email_form,
+    result_email_form_html,
+)
 from .models import Submission
 from .presenters import answer_sections, intake_safety_context, result_context
 from .questionnaire import CURRENT, Questionnaire, get_version
@@ -310,6 +317,7 @@ def safety_page(request: HttpRequest, submission: Submission, email_form, status
     context = {
         "submission": submission,
         "email_form": email_form,
+        "email_form_html": result_email_form_html(email_form),
         "book_url": book_url,
         **intake_safety_context(submission),
     }
@@ -336,6 +344,7 @@ def render_result(request: HttpRequest, submission: Submission, email_form, stat
     context = {
         "submission": submission,
         "email_form": email_form,
+        "email_form_html": result_email_form_html(email_form),
         **result_context(submission),
     }
     context["book_url"] = f"{reverse('booking:start')}?{urlencode({'intake': submission.token})}"

@@ -32,6 +32,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--method", default="GET")
     parser.add_argument("--data", default="")
+    parser.add_argument("--sort", default="cumulative", help="or tottime")
     args = parser.parse_args()
     client = staff_client(args.user) if args.user else Client(HTTP_HOST="127.0.0.1")
 
@@ -60,7 +61,7 @@ def main() -> None:
     for _ in range(args.runs):
         hit()
     profiler.disable()
-    pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)
+    pstats.Stats(profiler).sort_stats(args.sort).print_stats(args.top)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,9 @@
 """The day grid's table body as HTML, written in Python: a busy day is a few hundred cells, and
 a template loop over them was most of the page's time. ``html_format`` escapes every value."""
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -42,20 +43,26 @@ HIDDEN = '<span class="visually-hidden">{}</span>'
 
 
 def day_grid(*, slug: str, day: date) -> tuple[DayBook, SafeString]:
-    """The day at the clinics shown and its grid's rows as HTML, kept per process while no
-    schedule row, patient or submitted intake changes and no step, hold or red flag runs out
-    (booking.schedule_cache.staff_copy reads the shared generations on every request: what
-    the desk just did shows on its next page). The desk reloads the day all day long, and
-    building it was nine tenths of the page's time."""
+    """The day at the clinics shown and the page's content under the staff menu, kept per
+    process while no schedule row, patient or submitted intake changes and no step, hold or
+    red flag runs out (booking.schedule_cache.staff_copy reads the shared generations on
+    every request: what the desk just did shows on its next page). The desk reloads the day
+    all day long, and building it was nine tenths of the page's time."""
     selected = selected_locations(slug)[2]  # an unknown clinic keys no copy of its own
 
     def load():
         book = day_book(slug=selected, day=day, now=timezone.now())
-        html = grid_rows(book.rows, show_location=book.selected == BOTH)
-        return (book, str(html)), book.changes_at
+        context = {
+            "book": book,
+            "grid_rows": grid_rows(book.rows, show_location=book.selected == BOTH),
+            "previous_day": day - timedelta(days=1),
+            "next_day": day + timedelta(days=1),
+        }
+        content = render_to_string("desk/includes/day_content.html", context)
+        return (book, str(content)), book.changes_at
 
-    book, html = schedule_cache.staff_copy(("desk-day", selected, day), load)
-    return book, mark_safe(html)
+    book, content = schedule_cache.staff_copy(("desk-day", selected, day), load)
+    return book, mark_safe(content)
 
 
 def grid_rows(rows: list[grid.Row], *, show_location: bool) -> SafeString:

@@ -452,3 +452,26 @@ def test_the_pickers_fields_follow_a_change_to_the_clinic_or_its_clinicians(clie
     assert b'id="type-initial-evaluation-gait" checked' in theirs
     assert b"Recommended for you" in mine
     assert b"Recommended for you" not in theirs
+
+
+def test_each_runners_result_links_its_own_times_from_the_kept_markup(client, clinic):
+    """The v2 result's times are kept as markup for every runner with a placeholder for the
+    intake's token (booking/templatetags/openings.py): each page links with its own token
+    only."""
+    from assessments.demo import submit_v2
+
+    riley = submit_v2(
+        first="Riley", last="Runner", email="riley@example.com", date_of_birth=date(1990, 4, 23)
+    )
+    casey = submit_v2(
+        first="Casey", last="Strider", email="casey@example.com", date_of_birth=date(1988, 6, 1)
+    )
+    pages = {}
+    for intake in (riley, casey, riley):
+        pages[intake.token] = client.get(f"/assessment/{intake.token}/result/").content.decode()
+    for mine, other in ((riley, casey), (casey, riley)):
+        html = pages[mine.token]
+        links = re.findall(r'class="btn btn-outline-brand opening-time" href="([^"]+)"', html)
+        assert len(links) == 3
+        assert all(f"intake={mine.token}" in link for link in links)
+        assert other.token not in html and "placeholder" not in html
