@@ -22,7 +22,7 @@ from itband import contact
 from itband.datefmt import short_datetime
 from itband.outbox import Attachment, outbox_enqueue
 
-from . import rules
+from . import rules, schedule_cache
 from .calendar import appointment_ics, calendar_filename
 from .models import (
     Appointment,
@@ -707,4 +707,6 @@ def submissions_move_past_visits(now=None, *, limit: int = 500) -> int:
     ids = list(stale.values_list("pk", flat=True)[:limit])
     for submission_id in ids:
         submission_refresh_next_visit(submission_id=submission_id, now=now)
+    if ids:  # an update() sends no signal: the queue's kept copies must be read again
+        schedule_cache.records_changed()
     return len(ids)

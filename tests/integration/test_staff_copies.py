@@ -156,3 +156,25 @@ def test_nothing_is_kept_when_the_generations_cannot_be_read(desk, visit, day, m
     day_page(desk, day)
     type(visit.patient).objects.filter(pk=visit.patient_id).update(first_name="Jordan")
     assert "Jordan Rossi" in day_page(desk, day)
+
+
+def test_the_queue_drops_a_visit_once_the_periodic_job_moves_it_past(clinician, clinic):
+    """The periodic job writes next visits with update() (no signal): it publishes a records
+    generation itself, or the queue would show a past visit as the next one."""
+    from booking.services import submission_refresh_next_visit, submissions_move_past_visits
+
+    intake = submitted_intake()
+    start = timezone.now().replace(microsecond=0) + timedelta(hours=1)
+    AppointmentFactory(
+        patient=PatientFactory(),
+        clinician=clinic.clinician,
+        location=clinic.location,
+        appointment_type=clinic.types["initial-evaluation"],
+        start=start,
+        end=start + timedelta(hours=1),
+        submission=intake,
+    )
+    submission_refresh_next_visit(submission_id=intake.pk)
+    assert "None booked" not in clinician.get("/clinician/").content.decode()
+    assert submissions_move_past_visits(now=start + timedelta(hours=3)) == 1
+    assert "None booked" in clinician.get("/clinician/").content.decode()
