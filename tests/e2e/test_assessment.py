@@ -65,6 +65,8 @@ def test_runner_completes_the_assessment_and_sees_the_result(live_server, page: 
     for row in page.locator(".option-row").all():
         assert row.bounding_box()["height"] >= 44
     continue_(page)
+    # Back only once the next page has loaded (mid-navigation, Chromium may drop the page).
+    expect(page.get_by_role("heading", level=1)).to_have_text("Safety check")
     page.go_back()
     expect(page.locator("input[name='pain_worst'][value='6']")).to_be_checked()
     continue_(page)
