@@ -141,6 +141,25 @@ def clinician_user(reference_data):
     return StaffFactory(username="clin1", roles=["Clinician"])
 
 
+@pytest.fixture
+def desk_client(front_desk_user):
+    """A test client signed in as the front desk user (force_login: no password, no code)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(front_desk_user)
+    return client
+
+
+@pytest.fixture
+def clinician_client(clinician_user):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(clinician_user)
+    return client
+
+
 @pytest.fixture(autouse=True)
 def fresh_schedule_cache():
     """Each test starts without the per-process schedule copies (booking.schedule_cache):

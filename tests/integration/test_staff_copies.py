@@ -36,17 +36,13 @@ def clinic(reference_data):
 
 
 @pytest.fixture
-def desk(front_desk_user) -> Client:
-    client = Client()
-    client.force_login(front_desk_user)
-    return client
+def desk(desk_client) -> Client:
+    return desk_client
 
 
 @pytest.fixture
-def clinician(clinician_user) -> Client:
-    client = Client()
-    client.force_login(clinician_user)
-    return client
+def clinician(clinician_client) -> Client:
+    return clinician_client
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from django.utils import timezone
 
 from assessments.forms import StepForm
@@ -52,20 +51,6 @@ def selection(clinic, start) -> dict:
 
 
 DETAILS = RUNNER_DETAILS
-
-
-@pytest.fixture
-def desk_client(front_desk_user) -> Client:
-    client = Client()
-    client.force_login(front_desk_user)
-    return client
-
-
-@pytest.fixture
-def clinician_client(clinician_user) -> Client:
-    client = Client()
-    client.force_login(clinician_user)
-    return client
 
 
 # --- Reading the HTML a browser would run ----------------------------------------------------
