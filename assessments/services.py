@@ -224,7 +224,12 @@ def submission_email_link(
     elif remind_me is not None:
         drafts.update(remind_me=False)
     if not submission.email:
-        Submission.objects.filter(pk=submission.pk, email="").update(email=email)
+        # A save, not update(): staff pages kept per process hear of it (a runner stopped at
+        # a red flag before giving an email is then known by this address on the desk's day).
+        locked = Submission.objects.select_for_update().get(pk=submission.pk)
+        if not locked.email:
+            locked.email = email
+            locked.save(update_fields=["email"])
     _enqueue_link(submission, email, kind="result" if submission.is_submitted else "resume")
 
 

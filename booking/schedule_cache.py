@@ -54,6 +54,9 @@ _entries: OrderedDict[Hashable, tuple[float, object]] = OrderedDict()
 _generation: str | None = None
 _checked_at = float("-inf")
 _epoch = 0  # counts local clears, so a load that overlapped one is not kept
+_records_epoch = 0  # counts this process's records changes: its staff copies are then stale
+STAFF_MAX_ENTRIES = 64  # per process; staff copies are whole pages, kept apart from the rest
+_staff_entries: OrderedDict[Hashable, tuple[float, object]] = OrderedDict()
 
 
 def cached[T](key: Hashable, load: Callable[[], T]) -> T:
@@ -83,7 +86,8 @@ def staff_copy[T](key: Hashable, load: Callable[[], tuple[T, datetime | None]]) 
     rows can make it wrong). The value is kept while the schedule and records generations are
     the ones it was loaded under, read afresh here (one query): staff see their own change on
     the next page, from any process. Nothing is kept from inside a transaction, nor when the
-    generations cannot be read."""
+    generations cannot be read. Staff copies have a list of their own (``STAFF_MAX_ENTRIES``),
+    so a member of staff paging through many days never pushes out the public pages' copies."""
     if connection.in_atomic_block:
         return load()[0]
     generations = _shared_generations()
@@ -97,23 +101,24 @@ def staff_copy[T](key: Hashable, load: Callable[[], tuple[T, datetime | None]]) 
         if generations[0] != _generation:
             _drop_copies()
         _generation, _checked_at = generations[0], clock
-        hit = _entries.get(("staff", key))
+        seen_now = (*generations, _records_epoch)
+        hit = _staff_entries.get(key)
         epoch = _epoch
     if hit is not None:
         stored_at, (value, valid_until, seen) = hit
         if (
-            seen == generations
+            seen == seen_now
             and clock - stored_at < MAX_AGE
             and (valid_until is None or timezone.now() < valid_until)
         ):
             return value
     value, valid_until = load()
     with _lock:
-        if epoch == _epoch:
-            _entries[("staff", key)] = (clock, (value, valid_until, generations))
-            _entries.move_to_end(("staff", key))
-            while len(_entries) > MAX_ENTRIES:
-                _entries.popitem(last=False)
+        if epoch == _epoch and seen_now[2] == _records_epoch:
+            _staff_entries[key] = (clock, (value, valid_until, seen_now))
+            _staff_entries.move_to_end(key)
+            while len(_staff_entries) > STAFF_MAX_ENTRIES:
+                _staff_entries.popitem(last=False)
     return value
 
 
@@ -161,6 +166,7 @@ def _generation_is_current(now: float) -> bool:
 def _drop_copies() -> None:
     global _epoch
     _entries.clear()
+    _staff_entries.clear()
     _epoch += 1
 
 
@@ -184,7 +190,7 @@ def schedule_changed() -> None:
 
 def records_changed() -> None:
     """A patient or a submitted intake changed: the staff copies (not the public pages' ones)
-    must be read again, here and, after commit, in every process."""
+    must be read again, here and in every process, after commit."""
     if not any(entry[1] is _publish_records for entry in connection.run_on_commit):
         transaction.on_commit(_publish_records)
 
@@ -195,7 +201,12 @@ def _publish_generation() -> None:
 
 
 def _publish_records() -> None:
+    global _records_epoch
     _publish(RECORDS_KEY)
+    with _lock:
+        # Here even when the shared generation could not be stored; and a page loaded before
+        # the commit (another thread) showed the rows before it: it is not kept.
+        _records_epoch += 1
 
 
 def _publish(key: str) -> None:

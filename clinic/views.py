@@ -39,18 +39,19 @@ def _period(request: HttpRequest):
 
 
 def period_form_html(form: PeriodForm) -> str:
-    """The period form (crispy-forms). A valid one is kept with the schedule copies, keyed by
-    what was typed (booking.schedule_cache: the clinics are the only rows it shows, and any
-    change to them drops it): rendering it was half the page's time once the figures are kept.
-    A form with errors is rendered each time."""
-
-    def render_form() -> str:
-        return render_crispy_form(form, form.helper)
-
+    """The period form (crispy-forms). A valid one shows the period as understood and is kept
+    with the schedule copies, keyed by it (booking.schedule_cache: the clinics are the only
+    rows it shows, and any change to them drops it): rendering it was half the page's time
+    once the figures are kept. A form with errors shows what was typed, rendered each time."""
     if form.errors:
-        return render_form()
-    typed = tuple(str(form.data.get(name, "")) for name in ("start", "end", "clinic"))
-    return schedule_cache.cached(("clinic-period-form", *typed), render_form)
+        return render_crispy_form(form, form.helper)
+    period = {name: form.cleaned_data[name] for name in ("start", "end", "clinic")}
+
+    def render_period() -> str:
+        shown = PeriodForm(initial=period)
+        return render_crispy_form(shown, shown.helper)
+
+    return schedule_cache.cached(("clinic-period-form", *period.values()), render_period)
 
 
 def _describe(period) -> str:

@@ -37,6 +37,7 @@ from .selectors import STATES, intake_context, next_awaiting_intake, queue_rows,
 from .templatetags.intake_tags import flag_badge
 
 QUEUE_PAGE_SIZE = 50  # a page renders fast; every intake stays reachable
+QUEUE_PAGES_KEPT = 5  # the first pages are kept per process (queue_page); later ones are read
 
 
 # The queue's rows, built here (a template loop over 50 rows was most of the page's
@@ -108,7 +109,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     location = request.GET.get("location", "").replace("\x00", "")  # NUL: a 500 on PostgreSQL
     mine = request.GET.get("mine") == "1"
     page_number = request.GET.get("page", "")
-    page_number = int(page_number) if page_number.isdigit() and len(page_number) < 6 else 1
+    # ASCII digits only ("²" is a digit to isdigit() and an error to int()).
+    page_number = int(page_number) if page_number.isascii() and page_number.isdigit() else 1
     context = queue_page(
         state=state, location=location, user=request.user if mine else None, number=page_number
     )
@@ -144,10 +146,12 @@ def queue_page(*, state: str, location: str, user, number: int) -> dict:
         }
         return context, min(changes, default=None)
 
-    if location and location not in {loc.slug for loc in directory.active_locations()}:
-        location = "-"  # no clinic has this slug: an empty queue, under one key for all of them
-    key = ("clinician-queue", state, location, user.pk if user else None, number)
-    context = dict(schedule_cache.staff_copy(key, load))
+    known = not location or location in {loc.slug for loc in directory.active_locations()}
+    if known and number <= QUEUE_PAGES_KEPT:
+        key = ("clinician-queue", state, location, user.pk if user else None, number)
+        context = dict(schedule_cache.staff_copy(key, load))
+    else:  # a closed clinic's slug, anything typed, a far page: read, never kept
+        context = load()[0]
     context["rows_html"] = mark_safe(context["rows_html"])
     return context
 

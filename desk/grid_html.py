@@ -11,7 +11,7 @@ from booking import schedule_cache
 from itband.html import html_format
 
 from . import grid
-from .selectors import BOTH, HELD, DayBook, day_book, selected_locations
+from .selectors import BOTH, HELD, day_book, selected_locations
 
 ROW = '<tr class="{}">\n  <th scope="row" class="grid-time">{}{}</th>{}\n</tr>'
 NOW_TAG = ' <span class="now-tag">now</span>'
@@ -42,12 +42,12 @@ SHADED = '\n  <td rowspan="{}" class="grid-{}">{}</td>'
 HIDDEN = '<span class="visually-hidden">{}</span>'
 
 
-def day_grid(*, slug: str, day: date) -> tuple[DayBook, SafeString]:
-    """The day at the clinics shown and the page's content under the staff menu, kept per
-    process while no schedule row, patient or submitted intake changes and no step, hold or
-    red flag runs out (booking.schedule_cache.staff_copy reads the shared generations on
-    every request: what the desk just did shows on its next page). The desk reloads the day
-    all day long, and building it was nine tenths of the page's time."""
+def day_grid(*, slug: str, day: date) -> SafeString:
+    """The day's page under the staff menu at the clinics shown, kept per process while no
+    schedule row, patient or submitted intake changes and no step, hold or red flag runs out
+    (booking.schedule_cache.staff_copy reads the shared generations on every request: what
+    the desk just did shows on its next page). The desk reloads the day all day long, and
+    building it was nine tenths of the page's time."""
     selected = selected_locations(slug)[2]  # an unknown clinic keys no copy of its own
 
     def load():
@@ -59,10 +59,9 @@ def day_grid(*, slug: str, day: date) -> tuple[DayBook, SafeString]:
             "next_day": day + timedelta(days=1),
         }
         content = render_to_string("desk/includes/day_content.html", context)
-        return (book, str(content)), book.changes_at
+        return str(content), book.changes_at
 
-    book, content = schedule_cache.staff_copy(("desk-day", selected, day), load)
-    return book, mark_safe(content)
+    return mark_safe(schedule_cache.staff_copy(("desk-day", selected, day), load))
 
 
 def grid_rows(rows: list[grid.Row], *, show_location: bool) -> SafeString:

@@ -75,8 +75,8 @@ def chosen_day(request: HttpRequest) -> date:
 @role_required(FRONT_DESK)
 def day(request: HttpRequest) -> HttpResponse:
     current = chosen_day(request)
-    book, content = day_grid(slug=request.GET.get("location", desk_book.BOTH), day=current)
-    context = {"book": book, "content_html": content, "desk_section": "day"}
+    content = day_grid(slug=request.GET.get("location", desk_book.BOTH), day=current)
+    context = {"day": current, "content_html": content, "desk_section": "day"}
     return mark_no_store(render(request, "desk/day.html", context))
 
 

@@ -174,3 +174,50 @@ def test_the_queue_drops_a_visit_once_the_periodic_job_moves_it_past(clinician, 
     assert "None booked" not in clinician.get("/clinician/").content.decode()
     assert submissions_move_past_visits(now=start + timedelta(hours=3)) == 1
     assert "None booked" in clinician.get("/clinician/").content.decode()
+
+
+def test_an_address_given_after_a_red_flag_shows_the_flag_on_the_desks_day(desk, visit, day):
+    """A runner stopped at a red flag before giving an email asks for the link by email: the
+    address is the one key that ties the flag to their visit."""
+    from assessments.services import submission_email_link
+
+    intake = submitted_intake(
+        email="",
+        last_name="Elsewhere",
+        date_of_birth=visit.patient.date_of_birth.replace(year=1950),
+        highest_flag="urgent",
+        result={"booking_allowed": False, "highest_flag": "urgent"},
+    )
+    assert "Red flag" not in day_page(desk, day)
+    submission_email_link(submission=intake, email=visit.patient.email)
+    assert "Red flag (urgent): not cleared" in day_page(desk, day)
+
+
+def test_the_writers_own_process_shows_its_change_even_if_publishing_fails(
+    desk, visit, day, monkeypatch
+):
+    monkeypatch.setattr(schedule_cache, "_publish", lambda key: None)  # the shared cache away
+    assert "Avery Rossi" in day_page(desk, day)
+    visit.patient.first_name = "Jordan"
+    visit.patient.save()
+    assert "Jordan Rossi" in day_page(desk, day)
+
+
+def test_paging_through_days_never_pushes_out_the_public_copies(desk, clinic, day, client):
+    picker = "/book/?location=bethesda&type=initial-evaluation&clinician=any&safety=none"
+    client.get(picker)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(picker)
+    kept = len(queries)
+    for offset in range(schedule_cache.STAFF_MAX_ENTRIES + 10):
+        day_page(desk, day + timedelta(days=offset))
+    assert len(schedule_cache._staff_entries) == schedule_cache.STAFF_MAX_ENTRIES
+    with CaptureQueriesContext(connection) as queries:
+        client.get(picker)
+    assert len(queries) == kept  # still served from the copies
+
+
+def test_a_page_number_that_is_not_ascii_is_page_one(clinician, reference_data):
+    submitted_intake()
+    response = clinician.get("/clinician/", {"page": "²"})
+    assert response.status_code == 200 and "Casey Strider" in response.content.decode()
