@@ -10,7 +10,12 @@ class BookingConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from . import models
-        from .schedule_cache import on_records_write, on_schedule_write, on_user_write
+        from .schedule_cache import (
+            on_records_delete,
+            on_records_write,
+            on_schedule_write,
+            on_user_write,
+        )
 
         # Every model the picker and the slot engine read.
         for model in (
@@ -44,4 +49,4 @@ class BookingConfig(AppConfig):
         for model in (models.Patient, Submission):
             uid = f"records-cache-{model._meta.label_lower}"
             post_save.connect(on_records_write, sender=model, dispatch_uid=f"{uid}-save")
-            post_delete.connect(on_records_write, sender=model, dispatch_uid=f"{uid}-delete")
+            post_delete.connect(on_records_delete, sender=model, dispatch_uid=f"{uid}-delete")

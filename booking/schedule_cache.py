@@ -231,10 +231,16 @@ def on_schedule_write(sender, **kwargs) -> None:
 
 
 def on_records_write(sender, instance=None, **kwargs) -> None:
-    """Signal receiver for patients and intakes: a draft's answers (most saves) show on no
-    staff page; a submitted intake's review, flag or contact does."""
+    """Signal receiver (post_save) for patients and intakes: a draft's answers (most saves)
+    show on no staff page; a submitted intake's review, flag or contact does."""
     if getattr(instance, "submitted_at", True) is not None:
         records_changed()
+
+
+def on_records_delete(sender, **kwargs) -> None:
+    """Signal receiver (post_delete): a purged draft may be the intake a visit was waiting
+    for ("Intake link sent" on the desk's day)."""
+    records_changed()
 
 
 def on_user_write(sender, update_fields=None, **kwargs) -> None:

@@ -221,3 +221,19 @@ def test_a_page_number_that_is_not_ascii_is_page_one(clinician, reference_data):
     submitted_intake()
     response = clinician.get("/clinician/", {"page": "²"})
     assert response.status_code == 200 and "Casey Strider" in response.content.decode()
+
+
+def test_a_purged_draft_leaves_the_desks_day_at_once(desk, visit, day):
+    """The desk sent an intake link; the draft is never finished and is purged (its visit
+    keeps no intake, set by the database: no signal of the visit's)."""
+    from django.conf import settings
+
+    from assessments.services import drafts_purge_expired, submission_start
+
+    visit.submission = submission_start()
+    visit.save()
+    assert "Intake link sent" in day_page(desk, day)
+    later = timezone.now() + timedelta(days=settings.DRAFT_RETENTION_DAYS + 1)
+    assert drafts_purge_expired(now=later) == 1
+    page = day_page(desk, day)
+    assert "Intake link sent" not in page and "No intake" in page
