@@ -112,12 +112,13 @@ def test_a_flagged_intake_shows_on_the_desks_next_page(desk, visit, day):
     assert "Red flag (urgent): not cleared" in day_page(desk, day)
 
 
-def test_the_now_step_moves_on_with_the_clock(desk, clinic, visit, pinned_clock):
+def test_the_now_step_moves_on_with_the_clock(desk, front_desk_user, clinic, visit, pinned_clock):
     today = timezone.localdate()
-    pinned_clock.move_to(local_time(clinic.location, today, 10, 1))
+    pinned_clock.move_to(local_time(clinic.location, today, 10, 5))
+    desk.force_login(front_desk_user)  # signed in at 10:05 (hours from the pinned instant)
     page = day_page(desk, today)
     assert re.search(r'<tr class="[^"]*grid-now">\s*<th scope="row" class="grid-time">10:00', page)
-    pinned_clock.move_to(local_time(clinic.location, today, 10, 16))
+    pinned_clock.move_to(local_time(clinic.location, today, 10, 16))  # inside the idle limit
     page = day_page(desk, today)
     assert re.search(
         r'<tr class="[^"]*grid-now">\s*<th[^>]*><span class="grid-quarter">10:15', page
