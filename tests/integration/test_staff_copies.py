@@ -238,3 +238,23 @@ def test_a_purged_draft_leaves_the_desks_day_at_once(desk, visit, day):
     assert drafts_purge_expired(now=later) == 1
     page = day_page(desk, day)
     assert "Intake link sent" not in page and "No intake" in page
+
+
+def test_the_clinic_pages_figures_are_read_again_after_their_five_minutes(
+    client, reference_data, pinned_clock
+):
+    """Each process keeps the report it read from the shared cache (clinic.views.report_html)
+    no longer than the shared copy's five minutes."""
+    from itband.roles import CLINIC_LEAD
+    from tests.factories import LocationFactory, StaffFactory
+
+    LocationFactory(name="Bethesda")
+    client.force_login(StaffFactory(username="lead1", roles=[CLINIC_LEAD]))
+    for n in range(6):
+        submitted_intake(email=f"r{n}@example.com", primary_driver="hip_mobility")
+    row = '<th scope="row">Hip mobility</th><td>{}</td>'
+    assert row.format(6) in client.get("/clinic/").content.decode()
+    submitted_intake(email="r7@example.com", primary_driver="hip_mobility")
+    assert row.format(6) in client.get("/clinic/").content.decode()  # kept
+    pinned_clock.shift(timedelta(minutes=5, seconds=1))
+    assert row.format(7) in client.get("/clinic/").content.decode()
