@@ -86,7 +86,7 @@ FLOOR_CHECK_SECONDS = 3
 WEIGHT_TARGET_KB = 150
 SLOT_QUERY_TARGET = 4
 CLINICIAN_DAY_TARGET_MS = 3.0
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+MODEL_BACKEND = "itband.roles.RolesModelBackend"
 
 
 # --- targets -------------------------------------------------------------------------------

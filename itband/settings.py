@@ -202,7 +202,8 @@ AUTHENTICATION_BACKENDS = [
     # Then: refuses a username past its hourly failures, unless this browser signed in to it
     # before (itband.login_throttle).
     "itband.login_throttle.UsernameThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, with the user's roles read in the same query (itband.roles).
+    "itband.roles.RolesModelBackend",
 ]
 # Staff password reset links (itband.password_reset) work for an hour.
 PASSWORD_RESET_TIMEOUT = 3600

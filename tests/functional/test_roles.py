@@ -48,3 +48,29 @@ def test_a_refused_look_at_health_data_is_audited(client, front_desk_user):
         (front_desk_user, f"GET /clinician/intake/{intake.pk}/"),
         (front_desk_user, f"GET /clinician/intake/{intake.pk}/brief/"),
     ]
+
+
+def test_the_roles_come_with_the_user_in_one_query(desk_client, front_desk_user):
+    """itband.roles.RolesModelBackend: a staff page pays no query of its own for the role."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert desk_client.get("/desk/week/").status_code == 200
+    assert not [q for q in queries if 'FROM "auth_group"' in q["sql"]]
+
+
+def test_a_role_taken_away_applies_on_the_next_request(client, front_desk_user):
+    client.post("/accounts/login/", {"username": "desk1", "password": TEST_PASSWORD})
+    assert client.get("/desk/week/").status_code == 200
+    front_desk_user.groups.clear()
+    assert client.get("/desk/week/").status_code == 403
+    front_desk_user.groups.add(Group.objects.get(name=FRONT_DESK))
+    assert client.get("/desk/week/").status_code == 200
+
+
+def test_a_user_made_inactive_is_signed_out_on_the_next_request(desk_client, front_desk_user):
+    front_desk_user.is_active = False
+    front_desk_user.save()
+    response = desk_client.get("/desk/week/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
