@@ -10,10 +10,13 @@ class ItbandConfig(AppConfig):
         # the audit log and for starting the staff session clock.
         from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 
-        from . import audit, checks, login_throttle, middleware  # noqa: F401 - checks registers
+        from . import audit, checks, login_throttle, middleware, twofactor  # noqa: F401 - checks registers
 
         user_logged_in.connect(audit.record_login, dispatch_uid="itband.audit.login")
         user_logged_in.connect(middleware.start_staff_session, dispatch_uid="itband.session.start")
+        user_logged_in.connect(
+            twofactor.forget_device_at_sign_in, dispatch_uid="itband.twofactor.sign_in"
+        )
         user_logged_out.connect(audit.record_logout, dispatch_uid="itband.audit.logout")
         user_login_failed.connect(
             audit.record_login_failed, dispatch_uid="itband.audit.login_failed"

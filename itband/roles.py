@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import StringAgg, Value
+from django.db.models import Count, StringAgg, Value
 
 FRONT_DESK = "Front desk"
 CLINICIAN = "Clinician"
@@ -16,7 +16,7 @@ CLINIC_LEAD = "Clinic lead"
 ROLE_NAMES = (FRONT_DESK, CLINICIAN, CLINIC_LEAD)
 
 
-ROLE_SEPARATOR = "\n"  # no role name holds one
+ROLE_SEPARATOR = "\n"  # no role name holds one (a group's name that does is read apart)
 
 
 class RolesModelBackend(ModelBackend):
@@ -26,13 +26,16 @@ class RolesModelBackend(ModelBackend):
 
     def get_user(self, user_id):
         users = get_user_model()._default_manager.annotate(
-            role_list=StringAgg("groups__name", Value(ROLE_SEPARATOR), default=Value(""))
+            role_list=StringAgg("groups__name", Value(ROLE_SEPARATOR), default=Value("")),
+            role_count=Count("groups"),
         )
         try:
             user = users.get(pk=user_id)
         except get_user_model().DoesNotExist:
             return None
-        user._role_names = set(filter(None, user.role_list.split(ROLE_SEPARATOR)))
+        names = user.role_list.split(ROLE_SEPARATOR) if user.role_count else []
+        if len(names) == user.role_count:  # else a group's name holds the separator:
+            user._role_names = set(names)  # has_role then reads the names on their own
         return user if self.user_can_authenticate(user) else None
 
 

@@ -25,6 +25,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -363,3 +364,11 @@ def verify(request: HttpRequest) -> HttpResponse:
 
     context = {"form": form, "next": next_url}
     return _no_store(render(request, "itband/twofactor_verify.html", context))
+
+
+def forget_device_at_sign_in(sender=None, request=None, user=None, **kwargs) -> None:
+    """``user_logged_in`` receiver: a sign-in with a password starts unverified. Django keeps
+    the session of a sign-in as the same user (no flush), and with it a two-factor device a
+    session passed before, e.g. one left signed out when its sign-in stopped being valid."""
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(DEVICE_ID_SESSION_KEY, None)

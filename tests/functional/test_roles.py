@@ -74,3 +74,12 @@ def test_a_user_made_inactive_is_signed_out_on_the_next_request(desk_client, fro
     front_desk_user.save()
     response = desk_client.get("/desk/week/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_a_group_whose_name_holds_a_line_break_grants_no_role(client, reference_data):
+    """The roles read with the user are joined by line breaks (itband.roles): a group named
+    "X\\nClinic lead" must not read as the Clinic lead role."""
+    user = StaffFactory(username="tricky")
+    user.groups.add(Group.objects.create(name="Volunteers\nFront desk"))
+    client.force_login(user)
+    assert client.get("/desk/week/").status_code == 403

@@ -314,3 +314,23 @@ def test_staff_nav_links_to_two_factor(client, clinician_user):
     sign_in(client, username="norole")
     html = client.get("/staff/").content.decode()
     assert f'href="{ENROL}"' in html and "Set up two-factor" in html
+
+
+def test_signing_in_again_asks_for_a_code_again(client, clinician_user):
+    """A sign-in with the password starts unverified, even in a session that passed
+    two-factor before as the same user (Django keeps that session; e.g. one whose sign-in
+    stopped being valid when the sign-in backend changed)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    device = TOTPDevice.objects.create(user=clinician_user, name="phone", confirmed=True)
+    sign_in(client)
+    client.post(VERIFY, {"code": current_code(device), "next": "/staff/"})
+    assert not client.get("/staff/")["Location"].startswith("/accounts/2fa/")
+    session = client.session
+    session[BACKEND_SESSION_KEY] = "a.backend.no.longer.listed"  # this session reads as signed out
+    session.save()
+    assert client.get("/staff/")["Location"].startswith(LOGIN)
+    assert DEVICE_ID_SESSION_KEY in client.session  # what the old session still holds
+    sign_in(client)
+    assert client.get("/staff/")["Location"] == f"{VERIFY}?next=%2Fstaff%2F"
