@@ -418,18 +418,22 @@ def next_openings(
         # The same for every runner until the schedule changes or the minute turns: kept with
         # the schedule copies (a result page would otherwise search 14 days of every clinician
         # at each clinic on every view).
-        # Rounded up, never down: a time that needs more notice than is left is never shown,
-        # and slot starts lie on whole minutes, so the list is what the booking service finds.
-        now = timezone.now()
-        minute = now.replace(second=0, microsecond=0)
-        if minute < now:
-            minute += timedelta(minutes=1)
+        minute = openings_minute()
         key = ("next-openings", location.pk, appointment_type.pk, count, minute)
         return schedule_cache.cached(
             key,
             lambda: _next_openings(location, appointment_type, count, minute),
         )
     return _next_openings(location, appointment_type, count, now)
+
+
+def openings_minute() -> datetime:
+    """The minute the kept next times are for: now rounded up, never down (a time that needs
+    more notice than is left is never shown, and slot starts lie on whole minutes, so the list
+    is what the booking service finds)."""
+    now = timezone.now()
+    minute = now.replace(second=0, microsecond=0)
+    return minute + timedelta(minutes=1) if minute < now else minute
 
 
 def _next_openings(location, appointment_type, count, now) -> list[SlotOption]:

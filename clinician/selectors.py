@@ -59,26 +59,23 @@ QUEUE_COLUMNS = (
 )
 
 
-def waiting_for(since: datetime, now: datetime) -> str:
-    """How long an intake has waited, as the queue says it: "waiting 3 h"."""
-    minutes = max(int((now - since) / timedelta(minutes=1)), 0)
-    if minutes < 60:
-        return f"waiting {minutes} min"
-    hours = minutes // 60
-    if hours < 48:
-        return f"waiting {hours} h"
-    return f"waiting {hours // 24} days"
+# How the queue says a wait: (unit, shown in this unit below this many units, label).
+WAIT_UNITS = (
+    (timedelta(minutes=1), 60, "min"),
+    (timedelta(hours=1), 48, "h"),
+    (timedelta(days=1), None, "days"),
+)
 
 
-def waiting_changes_at(since: datetime, now: datetime) -> datetime:
-    """The next moment ``waiting_for(since, …)`` reads differently from now."""
-    minutes = max(int((now - since) / timedelta(minutes=1)), 0)
-    if minutes < 60:
-        return since + timedelta(minutes=minutes + 1)
-    hours = minutes // 60
-    if hours < 48:
-        return since + timedelta(hours=hours + 1)
-    return since + timedelta(days=hours // 24 + 1)
+def waiting(since: datetime, now: datetime) -> tuple[str, datetime]:
+    """How long an intake has waited, as the queue says it ("waiting 3 h"), and the next
+    moment that reads differently."""
+    waited = max(now - since, timedelta(0))
+    for unit, below, label in WAIT_UNITS:
+        count = int(waited / unit)
+        if below is None or count < below:
+            return f"waiting {count} {label}", since + unit * (count + 1)
+    raise AssertionError("the last unit has no limit")
 
 
 def queue_rows(intakes, now: datetime | None = None) -> list[QueueRow]:
@@ -105,6 +102,7 @@ def queue_rows(intakes, now: datetime | None = None) -> list[QueueRow]:
             and not intake["reviewed_at"]
             and not intake["closed_at"]
         )
+        wait = waiting(intake["submitted_at"], now) if waits else None
         rows.append(
             QueueRow(
                 pk=intake["pk"],
@@ -116,10 +114,8 @@ def queue_rows(intakes, now: datetime | None = None) -> list[QueueRow]:
                 next_visit=short_datetime(next_visit) if next_visit else "",
                 submitted=short_datetime(intake["submitted_at"], weekday=False),
                 state=state,
-                waiting=waiting_for(intake["submitted_at"], now) if waits else "",
-                waiting_changes_at=waiting_changes_at(intake["submitted_at"], now)
-                if waits
-                else None,
+                waiting=wait[0] if wait else "",
+                waiting_changes_at=wait[1] if wait else None,
             )
         )
     return rows

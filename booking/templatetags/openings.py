@@ -1,18 +1,16 @@
 """The next free times at each clinic, for the runner's result page (assessments never
 imports booking: its template asks for them here)."""
 
-from datetime import timedelta
 from urllib.parse import quote_plus, urlencode
 
 from django import template
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from booking import schedule_cache
-from booking.selectors import openings_for_intake
+from booking.selectors import openings_for_intake, openings_minute
 
 register = template.Library()
 
@@ -25,11 +23,6 @@ TOKEN_PLACEHOLDER = "intake-token-placeholder"  # noqa: S105 (not a secret: a ma
 
 @register.simple_tag
 def next_openings(intake_token: str, type_slug: str | None = None, count: int = 3) -> SafeString:
-    now = timezone.now()
-    minute = now.replace(second=0, microsecond=0)
-    if minute < now:
-        minute += timedelta(minutes=1)  # as booking.selectors.next_openings keys its copy
-
     def render() -> str:
         return str(
             render_to_string(
@@ -38,7 +31,8 @@ def next_openings(intake_token: str, type_slug: str | None = None, count: int = 
             )
         )
 
-    html = schedule_cache.cached(("openings-html", type_slug, count, minute), render)
+    key = ("openings-html", type_slug, count, openings_minute())  # as next_openings keys its own
+    html = schedule_cache.cached(key, render)
     return mark_safe(html.replace(TOKEN_PLACEHOLDER, escape(quote_plus(intake_token))))
 
 
